@@ -1,0 +1,156 @@
+"""Lesson notebooks into the site: found in notebooks/, rendered as light HTML.
+
+mkdocs-jupyter keeps doing what it does well (a notebook as a page, its table of
+contents, the .ipynb copied beside it). The HTML itself is made here, because the
+plugin's converter inlines ~575 KB of JupyterLab CSS into every page and renders
+Markdown cells with nbconvert's renderer, which knows none of the site's Markdown
+(admonitions, tabs, links to other pages). Here a notebook page is built from:
+
+- Markdown cells, rendered by Python-Markdown with the site's own extensions and
+  MkDocs' link rewriting, exactly like a .md page;
+- code cells, highlighted like any code block on the site (so they share its
+  colours, dark scheme and copy button); `%%go` cells are highlighted as Go;
+- outputs, in their richest safe form; cells tagged `remove-cell`,
+  `remove-input` or `remove-output` lose that part; `%%solution` cells are
+  collapsed under "Reference solution".
+
+Rendered pages are cached under .cache/notebook-pages, keyed on the notebook,
+this file, the Markdown configuration and the versions of what renders them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+import markdown
+import mkdocs_jupyter.convert
+import nbformat
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import _RelativePathTreeprocessor
+from nbconvert.filters.ansi import ansi2html
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+CACHE = ROOT / ".cache" / "notebook-pages"
+RENDERER_VERSIONS = " ".join(version(p) for p in ("markdown", "pymdown-extensions", "pygments", "nbformat", "mkdocs"))
+MAGIC_LEXERS = {"go": "go", "bash": "bash", "sh": "bash", "sql": "sql", "html": "html", "solution": "python"}
+FORMATTER = HtmlFormatter(nowrap=True)
+
+_site: dict = {}
+
+
+@event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
+def on_files(files: Files, config) -> Files:
+    for path in sorted(NOTEBOOKS.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" not in path.parts:
+            files.append(
+                File(str(path.relative_to(NOTEBOOKS)), str(NOTEBOOKS), config["site_dir"], config["use_directory_urls"])
+            )
+    return files
+
+
+def on_nav(nav, config, files: Files):
+    # The final files, after mkdocs-jupyter made notebooks into pages: links are resolved against these.
+    _site.update(config=config, files=files)
+    return nav
+
+
+def on_config(config):
+    # The one seam: mkdocs-jupyter looks its converter up on this module at render time.
+    mkdocs_jupyter.convert.nb2html = render_notebook
+    return config
+
+
+def render_notebook(nb_path: str, **_plugin_options) -> str:
+    config, files = _site["config"], _site["files"]
+    source = Path(nb_path).read_bytes()
+    key = hashlib.sha256(
+        source
+        + Path(__file__).read_bytes()
+        + RENDERER_VERSIONS.encode()
+        + json.dumps([config["markdown_extensions"], config["mdx_configs"]], default=str, sort_keys=True).encode()
+        + nb_path.encode()
+    ).hexdigest()
+    cached = CACHE / f"{key}.html"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    page_file = files.get_file_from_path(str(Path(nb_path).relative_to(NOTEBOOKS)))
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    # MkDocs' own link rewriting: [MySQL](databases/mysql/index.md) works in a notebook as on a page.
+    _RelativePathTreeprocessor(page_file, files, config)._register(md)
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
+    body = "\n".join(render_cell(cell, md) for cell in nb.cells)
+    page = f'<div class="nb">\n{body}\n</div>'
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(page, encoding="utf-8")
+    return page
+
+
+def render_cell(cell, md: markdown.Markdown) -> str:
+    tags = set(cell.metadata.get("tags", []))
+    if "remove-cell" in tags:
+        return ""
+    if cell.cell_type == "markdown":
+        md.reset()
+        return f'<div class="nb-cell nb-markdown">\n{md.convert(cell.source)}\n</div>'
+    if cell.cell_type != "code" or not cell.source.strip():
+        return ""
+    parts = []
+    if "remove-input" not in tags:
+        parts.append(render_input(cell.source))
+    if "remove-output" not in tags and cell.outputs:
+        parts.append('<div class="nb-outputs">' + "".join(render_output(o, md) for o in cell.outputs) + "</div>")
+    inner = "\n".join(parts)
+    if cell.source.startswith("%%solution"):
+        inner = f'<details class="success nb-solution"><summary>Reference solution</summary>\n{inner}\n</details>'
+    tag_classes = " ".join(f"nb-tag-{t}" for t in sorted(tags) if t.replace("-", "").isalnum())
+    return f'<div class="nb-cell nb-code {tag_classes}">\n{inner}\n</div>'
+
+
+def render_input(source: str) -> str:
+    first, _, rest = source.partition("\n")
+    if first.startswith("%%"):
+        magic = first[2:].split()[0] if first[2:].split() else ""
+        lexer = get_lexer_by_name(MAGIC_LEXERS.get(magic, "python"))
+        code = f'<span class="nd">{html.escape(first)}</span>\n' + highlight(rest, lexer, FORMATTER)
+        language = MAGIC_LEXERS.get(magic, "python")
+    else:
+        code, language = highlight(source, get_lexer_by_name("ipython3"), FORMATTER), "python"
+    return f'<div class="language-{language} highlight nb-input"><pre><span></span><code>{code}</code></pre></div>'
+
+
+def render_output(output, md: markdown.Markdown) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        css = "nb-stderr" if output.get("name") == "stderr" else "nb-stdout"
+        return f'<pre class="nb-output {css}">{html.escape(output.get("text", ""))}</pre>'
+    if kind == "error":
+        trace = "\n".join(output.get("traceback", [])) or f"{output.get('ename')}: {output.get('evalue')}"
+        return f'<pre class="nb-output nb-error">{ansi2html(trace)}</pre>'
+    data = output.get("data", {})
+    if "text/html" in data:
+        return f'<div class="nb-output nb-html">{data["text/html"]}</div>'
+    if "image/svg+xml" in data:
+        return f'<div class="nb-output nb-image">{data["image/svg+xml"]}</div>'
+    for mime in ("image/png", "image/jpeg"):
+        if mime in data:
+            alt = html.escape(data.get("text/plain", "output image"), quote=True)
+            payload = data[mime] if isinstance(data[mime], str) else base64.b64encode(data[mime]).decode()
+            return f'<div class="nb-output nb-image"><img src="data:{mime};base64,{payload.strip()}" alt="{alt}"></div>'
+    if "text/markdown" in data:
+        md.reset()
+        return f'<div class="nb-output nb-markdown">{md.convert(data["text/markdown"])}</div>'
+    if "text/latex" in data:
+        return f'<div class="nb-output arithmatex">{html.escape(data["text/latex"])}</div>'
+    if "text/plain" in data:
+        return f'<pre class="nb-output nb-result">{html.escape(data["text/plain"])}</pre>'
+    return ""

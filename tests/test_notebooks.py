@@ -1,0 +1,35 @@
+"""Every lesson notebook: its hygiene, then a fresh execution compared with what is stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from courselab import hygiene, runner
+
+NOTEBOOKS = runner.discover()
+IDS = [runner.relative(p) for p in NOTEBOOKS]
+
+
+def report(problems: list[runner.Problem]) -> str:
+    return "\n\n".join(str(p) for p in problems)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_hygiene(path):
+    problems = hygiene.check(path)
+    assert not problems, report(problems)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_are_reproduced(path):
+    problems = runner.verify(path)
+    assert not problems, report(problems)
+
+
+def test_each_notebook_has_its_own_lab():
+    shared = {name: users for name, users in hygiene.lab_names(NOTEBOOKS).items() if len(users) > 1}
+    assert not shared, f"notebooks sharing a Lab name would trample each other's data: {shared}"
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebook found under notebooks/"

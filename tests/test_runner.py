@@ -1,0 +1,90 @@
+"""The notebook pipeline fails loudly and says where: the failure modes a contributor will meet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from courselab import hygiene, runner
+from tests import course_map
+
+
+def test_matching_outputs_pass(make_notebook):
+    path = make_notebook(("print(6 * 7)", "42\n", []), ("x = 1", None, []))
+    assert runner.verify(path) == []
+
+
+def test_a_broken_stored_output_is_named_with_its_cell_and_a_diff(make_notebook):
+    path = make_notebook(("print('ok')", "ok\n", []), ("print(1 + 1)", "3\n", []))
+    [problem] = runner.verify(path)
+    assert problem.cell == 2
+    assert "output differs" in problem.reason
+    assert "-3" in problem.reason and "+2" in problem.reason
+
+
+def test_volatile_cells_run_but_are_not_compared(make_notebook):
+    path = make_notebook(("import time; print(time.time_ns())", "0\n", ["volatile"]))
+    assert runner.verify(path) == []
+
+
+def test_an_unexpected_error_names_the_cell_and_the_exception(make_notebook):
+    path = make_notebook(("x = 1", None, []), ("1 / 0", None, []))
+    [problem] = runner.verify(path)
+    assert problem.cell == 2
+    assert "ZeroDivisionError" in problem.reason
+    assert "raises-exception" in problem.reason  # says how to mark an intended error
+
+
+def test_an_intended_error_passes_with_its_tag(make_notebook):
+    path = make_notebook(("1 / 0", None, ["raises-exception"]))
+    nb, problems = runner.execute(path)
+    assert problems == []
+    assert nb.cells[0].outputs[0]["ename"] == "ZeroDivisionError"
+
+
+def test_a_slow_cell_is_stopped_at_its_limit(make_notebook):
+    path = make_notebook(("# sleeps past its own limit, on purpose\nimport time; time.sleep(30)", None, ["timeout-1"]))
+    [problem] = runner.verify(path)
+    assert problem.cell == 1 and "1 s limit" in problem.reason
+
+
+def test_store_writes_normalised_outputs(make_notebook):
+    path = make_notebook(("import courselab, sys; print(courselab.__file__)", None, []))
+    assert runner.store(path) == []
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].outputs[0]["text"].startswith("<project>/courselab/")
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert hygiene.check(path) == []
+
+
+def test_hygiene_finds_unexecuted_cells_and_untagged_errors(make_notebook):
+    path = make_notebook(("print(1)", None, []))
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].execution_count = None
+    nb.cells.append(nbformat.v4.new_code_cell("1/0", execution_count=2))
+    nb.cells[1].outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="", traceback=[])]
+    nbformat.write(nb, path)
+    reasons = [(p.cell, p.reason) for p in hygiene.check(path)]
+    assert (1, "`print(1)` was never executed") in reasons
+    assert any(cell == 2 and "raises-exception" in reason for cell, reason in reasons)
+
+
+def test_hygiene_finds_machine_paths_in_outputs(make_notebook):
+    path = make_notebook(("print(open.__module__)", "/home/someone/project/x.py\n", []))
+    [problem] = hygiene.check(path)
+    assert "machine path" in problem.reason
+
+
+def test_a_notebook_missing_from_the_nav_is_named():
+    nav = [
+        {"Home": ["index.md"]},
+        *(
+            {title: [f"{slug}/index.md", *({c: f"{slug}/{s}/index.md"} for c, s in chapters.items())]}
+            for title, (slug, chapters) in course_map.MAP.items()
+        ),
+    ]
+    problems = course_map.nav_problems(nav, [Path("databases/mysql/01-modelling.ipynb")])
+    assert problems == [
+        "notebooks/databases/mysql/01-modelling.ipynb is not in mkdocs.yml's nav (add it under Databases > MySQL)"
+    ]
