@@ -1,5 +1,5 @@
 // MathJax 3, served from this site (assets/vendor/mathjax). Only the math that
-// pymdownx.arithmatex marked is typeset, and again after each instant navigation.
+// pymdownx.arithmatex marked is typeset.
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"]],
@@ -13,9 +13,16 @@ window.MathJax = {
   },
 };
 
+// Material's instant navigation swaps page content without a reload: typeset the
+// new page's math. The first page is typeset by MathJax's own start-up; clearing
+// the output cache here as well would strip the glyph styles it has just added.
+let firstPage = true;
 document$.subscribe(() => {
+  if (firstPage) {
+    firstPage = false;
+    return;
+  }
   if (window.MathJax && MathJax.typesetPromise) {
-    MathJax.startup.output.clearCache();
     MathJax.typesetClear();
     MathJax.texReset();
     MathJax.typesetPromise();

@@ -1,0 +1,263 @@
+"""Extra database servers that a lesson starts, breaks and stops by itself.
+
+Replication, failover and durability only show with more than one server, or with a
+server you are allowed to stop: a primary and its replica, a replica that lags, a
+server that crashes. The shared services cannot be used for that, since every other
+notebook talks to them. So a lesson starts its own throwaway servers here: each one a
+child process bound to 127.0.0.1 on a free port, its data in a temporary folder, and
+stopped when the lesson ends, when its kernel exits, or when start-up fails.
+
+    from courselab.instances import start_mariadb
+
+    primary = start_mariadb(server_id=1)            # binary log on
+    with primary.connect() as conn: ...             # a PyMySQL connection as root
+    primary.stop()                                  # or: with start_mariadb(2) as replica: ...
+
+`Instance` is the part any server shares (process, port, folder, stop, clean-up), so a
+later chapter adds another kind of server (Redis, say) by writing one `start_*` function.
+"""
+
+from __future__ import annotations
+
+import atexit
+import getpass
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from courselab.errors import ServiceUnavailable
+from courselab.servers import free_port
+
+if TYPE_CHECKING:
+    import pymysql
+
+# Server binaries often live in sbin folders that a normal user's PATH leaves out.
+EXTRA_PATHS = ("/usr/sbin", "/usr/local/sbin", "/opt/homebrew/sbin", "/opt/homebrew/bin", "/usr/local/bin")
+MARIADB_INSTALL = "Debian/Ubuntu: sudo apt install mariadb-server   macOS: brew install mariadb"
+
+
+class ProgramNotInstalled(ServiceUnavailable):
+    """A program the lesson runs is not installed; the message says what to install.
+
+    A ServiceUnavailable, so a notebook shows it as a message rather than a stack trace.
+    """
+
+    def __init__(self, names: tuple[str, ...], install: str, why: str) -> None:
+        self.service = None
+        RuntimeError.__init__(
+            self,
+            f"{' or '.join(names)} is not installed (looked in PATH and {', '.join(EXTRA_PATHS[:2])}).\n"
+            f"This part of the lesson {why}.\n"
+            f"Install it with: {install}",
+        )
+
+
+def find_program(*names: str, install: str, why: str = "needs it") -> str:
+    """The full path of the first of `names` that is installed, or ProgramNotInstalled."""
+    search = os.pathsep.join([os.environ.get("PATH", ""), *EXTRA_PATHS])
+    for name in names:
+        if found := shutil.which(name, path=search):
+            return found
+    raise ProgramNotInstalled(names, install, why)
+
+
+_running: list[Instance] = []
+
+
+@atexit.register
+def stop_all() -> None:
+    """Stop every instance still running; registered to run when the interpreter exits."""
+    for instance in list(_running):
+        instance.stop()
+
+
+class Instance:
+    """A server process on 127.0.0.1:`port` whose files live in `directory`."""
+
+    kind = "server"
+
+    def __init__(self, name: str, port: int, directory: Path, process: subprocess.Popen, log: Path) -> None:
+        self.name = name
+        self.port = port
+        self.directory = directory
+        self.process = process
+        self.log = log
+        _running.append(self)
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def kill(self) -> None:
+        """Stop the process the way a power cut would (SIGKILL), keeping its files."""
+        if self.running:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self, remove_files: bool = True) -> None:
+        """Stop cleanly (SIGTERM, then SIGKILL after 10 s) and delete the folder. Safe to call twice."""
+        if self.running:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self in _running:
+            _running.remove(self)
+        if remove_files:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<{self.kind} {self.name!r} on 127.0.0.1, {state}>"
+
+
+class MariaDBInstance(Instance):
+    """A MariaDB server of its own: root without a password, reachable on loopback only."""
+
+    kind = "MariaDB"
+
+    def __init__(self, *args: Any, server_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.server_id = server_id
+
+    @property
+    def datadir(self) -> Path:
+        return self.directory / "data"
+
+    def connect(self, **options: Any) -> pymysql.Connection:
+        """A new PyMySQL connection as root (DictCursor, autocommit); options go to pymysql.connect."""
+        import pymysql
+        import pymysql.cursors
+
+        settings: dict[str, Any] = dict(
+            host="127.0.0.1",
+            port=self.port,
+            user="root",
+            password="",
+            charset="utf8mb4",
+            connect_timeout=3,
+            autocommit=True,
+            cursorclass=pymysql.cursors.DictCursor,
+        )
+        settings.update(options)
+        return pymysql.connect(**settings)
+
+    def client_options(self) -> list[str]:
+        """Command-line options that point the mariadb client tools at this instance."""
+        return ["--no-defaults", "--protocol=TCP", "--host=127.0.0.1", f"--port={self.port}", "--user=root"]
+
+
+def _wait_until_ready(instance: MariaDBInstance, timeout: float) -> None:
+    import pymysql
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if not instance.running:
+            raise RuntimeError(f"mariadbd exited during start-up. The end of its log:\n{instance.log_tail()}")
+        try:
+            instance.connect(connect_timeout=1).close()
+            return
+        except pymysql.err.OperationalError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"mariadbd did not accept connections within {timeout:.0f} s. The end of its log:\n"
+                    f"{instance.log_tail()}"
+                ) from None
+            time.sleep(0.05)
+
+
+def start_mariadb(
+    server_id: int,
+    *,
+    log_bin: bool = True,
+    options: tuple[str, ...] | list[str] = (),
+    name: str | None = None,
+    timeout: float = 20.0,
+) -> MariaDBInstance:
+    """Create an empty data directory and start a MariaDB server on a free loopback port.
+
+    `server_id` must differ between servers that replicate from each other. With `log_bin`
+    the server writes a binary log (files `binlog.NNNNNN` in its data directory) and
+    relay logs named `relay-bin.NNNNNN`, so file names never depend on the host name.
+    `options` are extra mariadbd options, such as "--rpl-semi-sync-master-enabled=ON".
+    """
+    why = "starts extra MariaDB servers of its own (mariadbd), for replication and recovery"
+    mariadbd = find_program("mariadbd", "mysqld", install=MARIADB_INSTALL, why=why)
+    install_db = find_program("mariadb-install-db", "mysql_install_db", install=MARIADB_INSTALL, why=why)
+    user = getpass.getuser()
+    directory = Path(tempfile.mkdtemp(prefix=f"courselab-mariadb-{server_id}-"))
+    datadir = directory / "data"
+    # Small memory and log files: a lesson's server holds kilobytes, and several run at once.
+    sizes = ["--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M"]
+    try:
+        setup = subprocess.run(
+            [
+                install_db,
+                "--no-defaults",
+                f"--user={user}",
+                f"--datadir={datadir}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                *sizes,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if setup.returncode != 0:
+            raise RuntimeError(f"mariadb-install-db failed:\n{(setup.stdout + setup.stderr)[-2000:]}")
+        for attempt in range(3):
+            port = free_port()
+            log = directory / "error.log"
+            command = [
+                mariadbd,
+                "--no-defaults",
+                f"--user={user}",
+                f"--datadir={datadir}",
+                f"--socket={directory / 'sock'}",
+                f"--pid-file={directory / 'mariadbd.pid'}",
+                f"--log-error={log}",
+                f"--port={port}",
+                "--bind-address=127.0.0.1",
+                f"--server-id={server_id}",
+                *sizes,
+                *(["--log-bin=binlog", "--relay-log=relay-bin"] if log_bin else ["--relay-log=relay-bin"]),
+                *options,
+            ]
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            instance = MariaDBInstance(
+                name or f"mariadb-{server_id}", port, directory, process, log, server_id=server_id
+            )
+            try:
+                _wait_until_ready(instance, timeout)
+                return instance
+            except RuntimeError:
+                in_use = "already in use" in instance.log_tail(40)
+                instance.stop(remove_files=False)
+                if not in_use or attempt == 2:
+                    raise
+                log.unlink(missing_ok=True)  # another process took the port between choosing and binding
+        raise AssertionError("unreachable")
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
