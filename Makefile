@@ -13,8 +13,9 @@ serve: install
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 ## test: start or find the services, execute and verify every notebook, build and check the site
+##       (a notebook unchanged since its last green run is skipped; FORCE=1 runs everything)
 test: install services
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	COURSE_FORCE=$(FORCE) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## install: the virtual environment, from requirements.txt (re-run when it changes)
 install: $(VENV)/.installed

@@ -88,3 +88,20 @@ def test_a_notebook_missing_from_the_nav_is_named():
     assert problems == [
         "notebooks/databases/mysql/01-modelling.ipynb is not in mkdocs.yml's nav (add it under Databases > MySQL)"
     ]
+
+
+def test_a_green_run_is_remembered_until_the_notebook_changes(make_notebook, monkeypatch, tmp_path):
+    from courselab import verified
+
+    monkeypatch.setattr(verified, "RECORDS", tmp_path / "records")
+    path = make_notebook(("print(1)", "1\n", []))
+    assert not verified.passed_before(path)
+    verified.record_pass(path)
+    assert verified.passed_before(path)
+    monkeypatch.setenv("COURSE_FORCE", "1")
+    assert not verified.passed_before(path)
+    monkeypatch.delenv("COURSE_FORCE")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].outputs[0]["text"] = "2\n"
+    nbformat.write(nb, path)
+    assert not verified.passed_before(path)

@@ -1,0 +1,76 @@
+"""Which notebooks passed, so that a test run skips those whose inputs have not changed.
+
+A notebook's fingerprint covers everything that can change its outputs: the
+notebook file itself, the code it imports from this project (courselab/,
+bookshop/), the pinned requirements, the Python version and the versions of the
+servers it talks to. A green run records the fingerprint; the next run executes
+the notebook again only if the fingerprint differs. `make test FORCE=1` (the
+environment variable COURSE_FORCE=1) executes everything regardless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+from functools import cache
+from pathlib import Path
+
+from courselab import config, services
+from courselab.config import CACHE_DIR, PROJECT_ROOT
+
+RECORDS = CACHE_DIR / "verified"
+CODE = ["courselab", "bookshop"]
+
+
+def _server_versions() -> str:
+    versions = []
+    if services.reachable(config.mysql(), timeout=1):
+        import pymysql
+
+        service = config.mysql()
+        with pymysql.connect(host=service.host, port=service.port, **config.mysql_credentials()) as conn:
+            with conn.cursor() as cur:
+                cur.execute("SELECT VERSION()")
+                versions.append(f"mysql {cur.fetchone()[0]}")
+    if services.reachable(config.redis(), timeout=1):
+        import redis
+
+        versions.append(f"redis {redis.Redis.from_url(config.redis_url()).info('server')['redis_version']}")
+    versions.append(f"mongodb-server {services.reachable(config.mongodb(), timeout=0.5)}")
+    return "\n".join(versions)
+
+
+@cache
+def environment() -> str:
+    """The fingerprint of everything but the notebook: code, requirements, interpreter, servers."""
+    digest = hashlib.sha256()
+    for folder in CODE:
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".sql"):
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + path.read_bytes())
+    digest.update((PROJECT_ROOT / "requirements.txt").read_bytes())
+    digest.update(platform.python_version().encode() + _server_versions().encode())
+    digest.update(os.environ.get("COURSE_MONGODB", "auto").encode())
+    return digest.hexdigest()
+
+
+def fingerprint(notebook: Path) -> str:
+    return hashlib.sha256(notebook.read_bytes() + environment().encode()).hexdigest()
+
+
+def _record(notebook: Path) -> Path:
+    name = hashlib.sha256(str(notebook.resolve()).encode()).hexdigest()[:16]
+    return RECORDS / f"{notebook.stem}-{name}"
+
+
+def passed_before(notebook: Path) -> bool:
+    if os.environ.get("COURSE_FORCE") == "1":
+        return False
+    record = _record(notebook)
+    return record.is_file() and record.read_text() == fingerprint(notebook)
+
+
+def record_pass(notebook: Path) -> None:
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    _record(notebook).write_text(fingerprint(notebook))
