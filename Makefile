@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test install services build notebooks lab new-lesson lint format clean
+.PHONY: serve test install services browser-tools build notebooks lab new-lesson lint format clean
 
 ## serve: the site at http://127.0.0.1:8000, rebuilt as you edit (needs no database)
 serve: install
@@ -14,7 +14,7 @@ serve: install
 
 ## test: start or find the services, execute and verify every notebook, build and check the site
 ##       (a notebook unchanged since its last green run is skipped; FORCE=1 runs everything)
-test: install services
+test: install services browser-tools
 	COURSE_FORCE=$(FORCE) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## install: the virtual environment, from requirements.txt (re-run when it changes)
@@ -30,6 +30,18 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 ## services: find MySQL and Redis, start them if installed but stopped
 services: install
 	$(BIN)/python -m courselab services
+
+## browser-tools: Debian's Chromium (installed when run as root) and axe-core, for the browser tests
+browser-tools: node_modules/.installed
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "no Chromium: the browser tests will be skipped (install your distro's chromium package)"; fi; }
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-progress --silent && touch $@; \
+	else echo "no npm: the accessibility tests will be skipped (install Node.js 20 and npm)"; fi
 
 ## build: the static site in site/, strictly (any warning fails)
 build: install
@@ -56,4 +68,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf site .cache .pytest_cache
+	rm -rf site .cache .pytest_cache node_modules

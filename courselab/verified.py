@@ -1,10 +1,11 @@
-"""Which notebooks passed, so that a test run skips those whose inputs have not changed.
+"""Which checks passed, so that a test run skips those whose inputs have not changed.
 
 A notebook's fingerprint covers everything that can change its outputs: the
 notebook file itself, the code it imports from this project (courselab/,
 bookshop/), the pinned requirements, the Python version and the versions of the
 servers it talks to. A green run records the fingerprint; the next run executes
-the notebook again only if the fingerprint differs. `make test FORCE=1` (the
+the notebook again only if the fingerprint differs. The browser tests use the
+same records, keyed on the built site's files. `make test FORCE=1` (the
 environment variable COURSE_FORCE=1) executes everything regardless.
 """
 
@@ -59,18 +60,27 @@ def fingerprint(notebook: Path) -> str:
     return hashlib.sha256(notebook.read_bytes() + environment().encode()).hexdigest()
 
 
-def _record(notebook: Path) -> Path:
-    name = hashlib.sha256(str(notebook.resolve()).encode()).hexdigest()[:16]
-    return RECORDS / f"{notebook.stem}-{name}"
+def _record(key: str) -> Path:
+    return RECORDS / hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def passed_before(notebook: Path) -> bool:
+def passed_before(key: str, print_: str) -> bool:
+    """Did the check named `key` pass when its inputs had this fingerprint? (Never, with COURSE_FORCE=1.)"""
     if os.environ.get("COURSE_FORCE") == "1":
         return False
-    record = _record(notebook)
-    return record.is_file() and record.read_text() == fingerprint(notebook)
+    record = _record(key)
+    return record.is_file() and record.read_text() == print_
 
 
-def record_pass(notebook: Path) -> None:
+def record_pass(key: str, print_: str) -> None:
     RECORDS.mkdir(parents=True, exist_ok=True)
-    _record(notebook).write_text(fingerprint(notebook))
+    _record(key).write_text(print_)
+
+
+def directory_fingerprint(folder: Path, ignore: tuple[str, ...] = ()) -> str:
+    """The fingerprint of every file under `folder` (names and bytes), minus names in `ignore`."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name not in ignore:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -36,8 +36,9 @@ class Page(HTMLParser):
         for key in ("id", "name") if tag in ("a",) else ("id",):
             if values.get(key):
                 self.ids.add(values[key])
-        if tag == "a" and "href" in values:
-            self.links.append(values["href"])
+        href = values.get("href") or values.get("xlink:href")  # xlink:href: links inside inline SVG
+        if tag == "a" and href:
+            self.links.append(href)
         if tag == "link" and set(values.get("rel", "").split()) & LOADED_LINK_RELS:
             self.loads.append(values.get("href", ""))
         for element, attr in LOADED:

@@ -22,11 +22,12 @@ def test_hygiene(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_outputs_are_reproduced(path):
-    if verified.passed_before(path):
+    key, fingerprint = f"notebook {runner.relative(path)}", verified.fingerprint(path)
+    if verified.passed_before(key, fingerprint):
         pytest.skip("unchanged since its last green run (make test FORCE=1 runs it anyway)")
     problems = runner.verify(path)
     assert not problems, report(problems)
-    verified.record_pass(path)
+    verified.record_pass(key, fingerprint)
 
 
 def test_each_notebook_has_its_own_lab():

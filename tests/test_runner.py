@@ -95,13 +95,13 @@ def test_a_green_run_is_remembered_until_the_notebook_changes(make_notebook, mon
 
     monkeypatch.setattr(verified, "RECORDS", tmp_path / "records")
     path = make_notebook(("print(1)", "1\n", []))
-    assert not verified.passed_before(path)
-    verified.record_pass(path)
-    assert verified.passed_before(path)
+    assert not verified.passed_before("lesson", verified.fingerprint(path))
+    verified.record_pass("lesson", verified.fingerprint(path))
+    assert verified.passed_before("lesson", verified.fingerprint(path))
     monkeypatch.setenv("COURSE_FORCE", "1")
-    assert not verified.passed_before(path)
+    assert not verified.passed_before("lesson", verified.fingerprint(path))
     monkeypatch.delenv("COURSE_FORCE")
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].outputs[0]["text"] = "2\n"
     nbformat.write(nb, path)
-    assert not verified.passed_before(path)
+    assert not verified.passed_before("lesson", verified.fingerprint(path))

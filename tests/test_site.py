@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -23,21 +19,6 @@ PAGE_BUDGET_BYTES = 150_000
 def mkdocs_nav() -> list:
     # mkdocs.yml uses no custom YAML tags, so the safe loader reads it.
     return yaml.safe_load((PROJECT_ROOT / "mkdocs.yml").read_text())["nav"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    warnings = [line for line in build.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
-    assert build.returncode == 0 and not warnings, "mkdocs build --strict failed:\n" + build.stderr[-4000:]
-    return out
 
 
 def test_every_map_node_has_its_page():
