@@ -47,6 +47,7 @@ MAGIC_LEXERS = {"go": "go", "bash": "bash", "sh": "bash", "sql": "sql", "html": 
 FORMATTER = HtmlFormatter(nowrap=True)
 # Tokens the site shows in the plain code colour: their <span> wrappers only add weight
 # (a third of a lesson page's bytes before this). Names, punctuation, whitespace.
+BULKY_OUTPUT_CHARS = 400
 PLAIN_TOKEN = re.compile(r'<span class="(?:n|p|w)">([^<]*)</span>')
 
 _site: dict = {}
@@ -112,7 +113,8 @@ def render_cell(cell, md: markdown.Markdown) -> str:
     if "remove-input" not in tags:
         parts.append(render_input(cell.source))
     if "remove-output" not in tags and cell.outputs:
-        parts.append('<div class="nb-outputs">' + "".join(render_output(o, md) for o in cell.outputs) + "</div>")
+        outputs = "".join(out_of_search_if_bulky(render_output(o, md), o) for o in cell.outputs)
+        parts.append(f'<div class="nb-outputs">{outputs}</div>')
     inner = "\n".join(parts)
     if cell.source.startswith("%%solution"):
         inner = f'<details class="success nb-solution"><summary>Reference solution</summary>\n{inner}\n</details>'
@@ -133,6 +135,14 @@ def render_input(source: str) -> str:
     else:
         code, language = highlighted(source, "ipython3"), "python"
     return f'<div class="language-{language} highlight nb-input"><pre><span></span><code>{code}</code></pre></div>'
+
+
+def out_of_search_if_bulky(rendered: str, output) -> str:
+    """Long outputs stay on the page but out of the search index, which keeps prose and code."""
+    text = output.get("text") or output.get("evalue") or output.get("data", {}).get("text/plain", "")
+    if len(text) <= BULKY_OUTPUT_CHARS and "text/html" not in output.get("data", {}):
+        return rendered
+    return rendered.replace('class="nb-output', 'data-search-exclude="bulky-output" class="nb-output', 1)
 
 
 def render_output(output, md: markdown.Markdown) -> str:
