@@ -13,8 +13,11 @@ stopped when the lesson ends, when its kernel exits, or when start-up fails.
     with primary.connect() as conn: ...             # a PyMySQL connection as root
     primary.stop()                                  # or: with start_mariadb(2) as replica: ...
 
-`Instance` is the part any server shares (process, port, folder, stop, clean-up), so a
-later chapter adds another kind of server (Redis, say) by writing one `start_*` function.
+    redis = start_redis("--maxmemory", "2mb")       # a Redis whose settings are the lesson's
+    redis.client().set("k", "v"); redis.kill(); redis.restart()
+
+`Instance` is the part any server shares (process, port, folder, stop, clean-up); each
+kind of server adds one `start_*` function.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -184,6 +188,79 @@ def _wait_until_ready(instance: MariaDBInstance, timeout: float) -> None:
             time.sleep(0.05)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM the server if the process that started it dies without cleaning up.
+
+    atexit does not run when a kernel is killed; without this, its servers would outlive it.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+PREFIX = "courselab-server-"
+OWNER = "owner.pid"  # the process that made a folder; a folder whose owner has died is left-over
+
+
+def _make_folder(kind: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-"))
+    (folder / OWNER).write_text(str(os.getpid()))
+    return folder
+
+
+def _remove_leftovers() -> None:
+    """Delete the folders of servers whose notebook was killed before it could clean up."""
+    for folder in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((folder / OWNER).read_text())
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue  # not ours to judge: unreadable, or owned by another user
+
+
+_templates: dict[tuple[str, ...], Path] = {}
+
+
+@atexit.register
+def _remove_templates() -> None:
+    for template in _templates.values():
+        shutil.rmtree(template.parent, ignore_errors=True)
+
+
+def _mariadb_template(install_db: str, user: str, sizes: tuple[str, ...]) -> Path:
+    """An initialized, never-started data directory, made once per process and copied for each server.
+
+    mariadb-install-db takes seconds on a busy machine; copying its result takes milliseconds.
+    """
+    key = (install_db, user, *sizes)
+    if key not in _templates:
+        folder = _make_folder("template")
+        setup = subprocess.run(
+            [
+                install_db,
+                "--no-defaults",
+                f"--user={user}",
+                f"--datadir={folder / 'data'}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                *sizes,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if setup.returncode != 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise RuntimeError(f"mariadb-install-db failed:\n{(setup.stdout + setup.stderr)[-2000:]}")
+        _templates[key] = folder / "data"
+    return _templates[key]
+
+
 def start_mariadb(
     server_id: int,
     *,
@@ -192,38 +269,26 @@ def start_mariadb(
     name: str | None = None,
     timeout: float = 20.0,
 ) -> MariaDBInstance:
-    """Create an empty data directory and start a MariaDB server on a free loopback port.
+    """Start a MariaDB server with an empty data directory on a free loopback port.
 
     `server_id` must differ between servers that replicate from each other. With `log_bin`
-    the server writes a binary log (files `binlog.NNNNNN` in its data directory) and
-    relay logs named `relay-bin.NNNNNN`, so file names never depend on the host name.
-    `options` are extra mariadbd options, such as "--rpl-semi-sync-master-enabled=ON".
+    the server writes a binary log (files `binlog.NNNNNN` in its data directory); relay logs
+    are named `relay-bin.NNNNNN`, so file names never depend on the host name. `options` are
+    extra mariadbd options, such as "--rpl-semi-sync-master-enabled=ON".
     """
     why = "starts extra MariaDB servers of its own (mariadbd), for replication and recovery"
-    mariadbd = find_program("mariadbd", "mysqld", install=MARIADB_INSTALL, why=why)
-    install_db = find_program("mariadb-install-db", "mysql_install_db", install=MARIADB_INSTALL, why=why)
+    # MariaDB's own names only: MySQL's mysqld takes different start-up options and has no install-db.
+    mariadbd = find_program("mariadbd", install=MARIADB_INSTALL, why=why)
+    install_db = find_program("mariadb-install-db", install=MARIADB_INSTALL, why=why)
     user = getpass.getuser()
-    directory = Path(tempfile.mkdtemp(prefix=f"courselab-mariadb-{server_id}-"))
-    datadir = directory / "data"
     # Small memory and log files: a lesson's server holds kilobytes, and several run at once.
-    sizes = ["--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M"]
+    sizes = ("--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M")
+    _remove_leftovers()
+    template = _mariadb_template(install_db, user, sizes)
+    directory = _make_folder(str(server_id))
+    datadir = directory / "data"
     try:
-        setup = subprocess.run(
-            [
-                install_db,
-                "--no-defaults",
-                f"--user={user}",
-                f"--datadir={datadir}",
-                "--auth-root-authentication-method=normal",
-                "--skip-test-db",
-                *sizes,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        if setup.returncode != 0:
-            raise RuntimeError(f"mariadb-install-db failed:\n{(setup.stdout + setup.stderr)[-2000:]}")
+        shutil.copytree(template, datadir)
         for attempt in range(3):
             port = free_port()
             log = directory / "error.log"
@@ -239,11 +304,16 @@ def start_mariadb(
                 "--bind-address=127.0.0.1",
                 f"--server-id={server_id}",
                 *sizes,
-                *(["--log-bin=binlog", "--relay-log=relay-bin"] if log_bin else ["--relay-log=relay-bin"]),
+                *(["--log-bin=binlog"] if log_bin else []),
+                "--relay-log=relay-bin",
                 *options,
             ]
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
             instance = MariaDBInstance(
                 name or f"mariadb-{server_id}", port, directory, process, log, server_id=server_id
@@ -261,3 +331,105 @@ def start_mariadb(
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
+
+
+REDIS_INSTALL = "Debian/Ubuntu: sudo apt install redis-server   macOS: brew install redis"
+
+
+class RedisInstance(Instance):
+    """A Redis server of its own, on loopback: its settings, persistence and life are the lesson's to change."""
+
+    kind = "Redis"
+
+    def client(self, **options: Any) -> Any:
+        """A redis-py client of this server (decode_responses=True unless overridden)."""
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port, **{"decode_responses": True, **options})
+
+    def restart(self, timeout: float = 10.0) -> None:
+        """Start the server again on the same port and folder (after `kill()` or `stop(remove_files=False)`)."""
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=self.directory,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        if self not in _running:
+            _running.append(self)
+        _wait_until_redis_ready(self, timeout)
+
+
+def _wait_until_redis_ready(instance: RedisInstance, timeout: float) -> None:
+    import redis
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if not instance.running:
+            raise RuntimeError(f"redis-server exited during start-up. The end of its log:\n{instance.log_tail()}")
+        try:
+            instance.client(socket_connect_timeout=1).ping()
+            return
+        except redis.exceptions.BusyLoadingError:
+            pass  # still loading its data set from disk
+        except redis.exceptions.ConnectionError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"redis-server did not answer within {timeout:.0f} s. The end of its log:\n{instance.log_tail()}"
+                ) from None
+        time.sleep(0.05)
+
+
+def start_redis(*options: str, name: str = "redis", timeout: float = 10.0) -> RedisInstance:
+    """Start a redis-server on a free loopback port, its files in a fresh folder.
+
+    `options` are redis-server options as on its command line, e.g. "--appendonly", "yes",
+    or "--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru". By default the server
+    keeps nothing on disk (`--save ""`); pass "--save", "60 1" or "--appendonly", "yes" to
+    study persistence, and "--replicaof", "127.0.0.1", str(port) for a replica.
+    """
+    server = find_program(
+        "redis-server",
+        install=REDIS_INSTALL,
+        why="starts Redis servers of its own (redis-server), to change and break them",
+    )
+    _remove_leftovers()
+    directory = _make_folder("redis")
+    port = free_port()
+    log = directory / "redis.log"
+    command = [
+        server,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(directory),
+        "--logfile",
+        str(log),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        *options,
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=directory,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+    instance = RedisInstance(name, port, directory, process, log)
+    instance.command = command
+    try:
+        _wait_until_redis_ready(instance, timeout)
+    except BaseException:
+        instance.stop()
+        raise
+    return instance

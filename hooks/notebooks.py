@@ -14,6 +14,7 @@ Markdown cells with nbconvert's renderer, which knows none of the site's Markdow
   `remove-input` or `remove-output` lose that part; `%%solution` cells are
   collapsed under "Reference solution".
 
+The table of contents is taken from the headings as rendered, so its links match.
 Rendered pages are cached under .cache/notebook-pages, keyed on the notebook,
 this file, the Markdown configuration and the versions of what renders them.
 """
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import markdown
 import mkdocs_jupyter.convert
+import mkdocs_jupyter.plugin
 import nbformat
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -70,12 +72,14 @@ def on_nav(nav, config, files: Files):
 
 
 def on_config(config):
-    # The one seam: mkdocs-jupyter looks its converter up on this module at render time.
+    # The seams: mkdocs-jupyter looks its converter and its table of contents up at render time.
     mkdocs_jupyter.convert.nb2html = render_notebook
+    mkdocs_jupyter.plugin._get_nb_toc_tokens = notebook_toc
     return config
 
 
-def render_notebook(nb_path: str, **_plugin_options) -> str:
+def rendered(nb_path: str) -> dict:
+    """The page body and its headings (flat: level, id, name), from the cache when nothing changed."""
     config, files = _site["config"], _site["files"]
     source = Path(nb_path).read_bytes()
     key = hashlib.sha256(
@@ -85,28 +89,58 @@ def render_notebook(nb_path: str, **_plugin_options) -> str:
         + json.dumps([config["markdown_extensions"], config["mdx_configs"]], default=str, sort_keys=True).encode()
         + nb_path.encode()
     ).hexdigest()
-    cached = CACHE / f"{key}.html"
+    cached = CACHE / f"{key}.json"
     if cached.exists():
-        return cached.read_text(encoding="utf-8")
+        return json.loads(cached.read_text(encoding="utf-8"))
     page_file = files.get_file_from_path(str(Path(nb_path).relative_to(NOTEBOOKS)))
     md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
     # MkDocs' own link rewriting: [MySQL](databases/mysql/index.md) works in a notebook as on a page.
     _RelativePathTreeprocessor(page_file, files, config)._register(md)
     nb = nbformat.reads(source.decode("utf-8"), as_version=4)
-    body = "\n".join(render_cell(cell, md) for cell in nb.cells)
-    page = f'<div class="nb">\n{body}\n</div>'
+    headings: list[dict] = []
+    cells = [render_cell(cell, md, headings) for cell in nb.cells]
+    page = {"html": '<div class="nb">\n' + "\n".join(cells) + "\n</div>", "toc": headings}
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(page, encoding="utf-8")
+    cached.write_text(json.dumps(page), encoding="utf-8")
     return page
 
 
-def render_cell(cell, md: markdown.Markdown) -> str:
+def render_notebook(nb_path: str, **_plugin_options) -> str:
+    return rendered(nb_path)["html"]
+
+
+def notebook_toc(nb_path: str, toc_depth: int) -> tuple[list[dict], str | None]:
+    """The table of contents from the headings as rendered, so its links match their ids."""
+    headings = [h for h in rendered(nb_path)["toc"] if h["level"] <= toc_depth]
+    title = next((h["name"] for h in headings if h["level"] == 1), None)
+    root: list[dict] = []
+    stack: list[dict] = []
+    for heading in headings:
+        node = {**heading, "children": []}
+        while stack and stack[-1]["level"] >= node["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(node)
+        stack.append(node)
+    return root, title
+
+
+def flat_headings(tokens: list[dict]) -> list[dict]:
+    flat = []
+    for token in tokens:
+        flat.append({"level": token["level"], "id": token["id"], "name": token["name"]})
+        flat += flat_headings(token.get("children", []))
+    return flat
+
+
+def render_cell(cell, md: markdown.Markdown, headings: list[dict]) -> str:
     tags = set(cell.metadata.get("tags", []))
     if "remove-cell" in tags:
         return ""
     if cell.cell_type == "markdown":
         md.reset()
-        return f'<div class="nb-cell nb-markdown">\n{md.convert(cell.source)}\n</div>'
+        body = md.convert(cell.source)
+        headings += flat_headings(getattr(md, "toc_tokens", []))
+        return f'<div class="nb-cell nb-markdown">\n{body}\n</div>'
     if cell.cell_type != "code" or not cell.source.strip():
         return ""
     parts = []

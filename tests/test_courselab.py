@@ -120,3 +120,26 @@ def test_services_up_finds_running_servers(capsys):
     assert services.up() == 0
     out = capsys.readouterr().out
     assert "MySQL" in out and "Redis" in out
+
+
+def test_a_lesson_can_start_and_stop_its_own_mariadb():
+    from courselab.instances import start_mariadb
+
+    with start_mariadb(server_id=7) as server:
+        with server.connect() as conn, conn.cursor() as cur:
+            cur.execute("SELECT @@server_id AS id, @@log_bin AS log_bin")
+            assert cur.fetchone() == {"id": 7, "log_bin": 1}
+        port = server.port
+    assert not services.reachable(config.Service("MariaDB", "127.0.0.1", port, ""), timeout=1)
+
+
+def test_a_lesson_can_kill_and_restart_its_own_redis():
+    from courselab.instances import start_redis
+
+    server = start_redis("--appendonly", "yes", "--appendfsync", "always")
+    server.client().set("k", "survives")
+    server.kill()
+    server.restart()
+    assert server.client().get("k") == "survives"  # replayed from the append-only file
+    server.stop()
+    assert not server.directory.exists()

@@ -94,6 +94,7 @@ def test_a_green_run_is_remembered_until_the_notebook_changes(make_notebook, mon
     from courselab import verified
 
     monkeypatch.setattr(verified, "RECORDS", tmp_path / "records")
+    monkeypatch.delenv("COURSE_FORCE", raising=False)
     path = make_notebook(("print(1)", "1\n", []))
     assert not verified.passed_before("lesson", verified.fingerprint(path))
     verified.record_pass("lesson", verified.fingerprint(path))
