@@ -71,14 +71,14 @@ def first_line(cell: dict) -> str:
 class LessonClient(NotebookClient):
     """nbclient with the course's limits: per-cell budgets inside one notebook budget."""
 
-    def __init__(self, nb: nbformat.NotebookNode, folder: Path) -> None:
+    def __init__(self, nb: nbformat.NotebookNode, folder: Path, allow_errors: bool = False) -> None:
         self.deadline = time.monotonic() + NOTEBOOK_BUDGET_S
         self.current_cell = 0
         super().__init__(
             nb,
             kernel_name="python3",
             resources={"metadata": {"path": str(folder)}},
-            allow_errors=False,
+            allow_errors=allow_errors,
             record_timing=False,
             timeout_func=self._timeout,
             # Cells that need a real MongoDB server are skipped on the embedded engine.
@@ -94,25 +94,29 @@ class LessonClient(NotebookClient):
         return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
 
-def kernel_env() -> dict[str, str]:
+def kernel_env(solutions: bool = True) -> dict[str, str]:
     (CACHE_DIR / "ipython").mkdir(parents=True, exist_ok=True)
     return {
-        **os.environ,
-        "COURSE_SOLUTIONS": "run",
+        **{k: v for k, v in os.environ.items() if k != "COURSE_SOLUTIONS"},
+        **({"COURSE_SOLUTIONS": "run"} if solutions else {}),
         "IPYTHONDIR": str(CACHE_DIR / "ipython"),
         "MPLBACKEND": "Agg",
         "PYTHONHASHSEED": "0",
     }
 
 
-def execute(path: Path) -> tuple[nbformat.NotebookNode, list[Problem]]:
-    """Run a copy of the notebook; return it with any problem found on the way."""
+def execute(path: Path, as_learner: bool = False) -> tuple[nbformat.NotebookNode, list[Problem]]:
+    """Run a copy of the notebook; return it with any problem found on the way.
+
+    `as_learner` runs it as a learner who has answered nothing: reference solutions off,
+    and errors recorded in the cells' outputs instead of stopping the run.
+    """
     stored = nbformat.read(path, as_version=4)
     nb = nbformat.from_dict(stored)
-    client = LessonClient(nb, path.parent)
+    client = LessonClient(nb, path.parent, allow_errors=as_learner)
     name = relative(path)
     try:
-        client.execute(env=kernel_env())
+        client.execute(env=kernel_env(solutions=not as_learner))
     except CellTimeoutError:
         cell = nb.cells[client.current_cell - 1]
         over_budget = time.monotonic() >= client.deadline
@@ -147,6 +151,41 @@ def verify(path: Path) -> list[Problem]:
             problems.append(
                 Problem(relative(path), index, f"`{first_line(old)}`: output differs from the stored one\n{diff}")
             )
+    return problems
+
+
+def is_solution(cell: dict) -> bool:
+    return cell.get("cell_type") == "code" and str(cell.get("source", "")).startswith("%%solution")
+
+
+def check_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """0-based indexes of each exercise's check: the first code cell calling check( after a solution."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        if is_solution(cell):
+            after = (j for j in range(index + 1, len(nb.cells)) if nb.cells[j].cell_type == "code")
+            found += [j for j in after if "check(" in nb.cells[j].source][:1]
+    return found
+
+
+def starter_problems(path: Path) -> list[Problem]:
+    """Each exercise's check must fail, with its own message, for a learner who has not answered yet."""
+    nb, problems = execute(path, as_learner=True)
+    if problems:
+        return problems
+    for index in check_cells(nb):
+        cell = nb.cells[index]
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if not errors:
+            reason = "passes without an answer: the check must fail until the learner solves the exercise"
+        elif errors[0]["ename"] != "ExerciseIncorrect":
+            reason = (
+                f"fails with {errors[0]['ename']}: {scrub(errors[0]['evalue'])[:200]} instead of a "
+                "check verdict: an unanswered exercise must get check()'s message, not a stack trace"
+            )
+        else:
+            continue
+        problems.append(Problem(relative(path), index + 1, f"`{first_line(cell)}` {reason}"))
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from courselab import hygiene, runner, verified
@@ -26,6 +27,19 @@ def test_outputs_are_reproduced(path):
     if verified.passed_before(key, fingerprint):
         pytest.skip("unchanged since its last green run (make test FORCE=1 runs it anyway)")
     problems = runner.verify(path)
+    assert not problems, report(problems)
+    verified.record_pass(key, fingerprint)
+
+
+WITH_EXERCISES = [p for p in NOTEBOOKS if runner.check_cells(nbformat.read(p, as_version=4))]
+
+
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[runner.relative(p) for p in WITH_EXERCISES])
+def test_exercise_checks_fail_on_empty_starters(path):
+    key, fingerprint = f"starters {runner.relative(path)}", verified.fingerprint(path)
+    if verified.passed_before(key, fingerprint):
+        pytest.skip("unchanged since its last green run (make test FORCE=1 runs it anyway)")
+    problems = runner.starter_problems(path)
     assert not problems, report(problems)
     verified.record_pass(key, fingerprint)
 

@@ -106,3 +106,29 @@ def test_a_green_run_is_remembered_until_the_notebook_changes(make_notebook, mon
     nb.cells[0].outputs[0]["text"] = "2\n"
     nbformat.write(nb, path)
     assert not verified.passed_before("lesson", verified.fingerprint(path))
+
+
+def exercise(check_source: str) -> tuple:
+    return (
+        ('from courselab import Lab, check\nlab = Lab("test-starter")', None, []),
+        ("answer = ...", None, []),
+        ("%%solution\nanswer = 3", None, ["solution"]),
+        (check_source, None, []),
+    )
+
+
+def test_an_unanswered_exercise_gets_the_checks_verdict(make_notebook):
+    path = make_notebook(*exercise('check(answer, 3, "three")'))
+    assert runner.starter_problems(path) == []
+
+
+def test_a_check_that_passes_without_an_answer_is_named(make_notebook):
+    path = make_notebook(*exercise('check(3, 3, "three")'))
+    [problem] = runner.starter_problems(path)
+    assert problem.cell == 4 and "passes without an answer" in problem.reason
+
+
+def test_a_check_that_crashes_on_a_starter_is_named(make_notebook):
+    path = make_notebook(*exercise('check(answer + 1, 4, "three plus one")'))
+    [problem] = runner.starter_problems(path)
+    assert problem.cell == 4 and "fails with TypeError" in problem.reason
