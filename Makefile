@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test install services browser-tools build notebooks lab new-lesson lint format clean
+.PHONY: serve test install services browser-tools build notebooks lab new-lesson bench lint format clean
 
 ## serve: the site at http://127.0.0.1:8000, rebuilt as you edit (needs no database)
 serve: install
@@ -58,6 +58,10 @@ lab: install
 ## new-lesson: CHAPTER=databases/mysql SLUG=01-relational-modelling TITLE="Relational modelling"
 new-lesson: install
 	$(BIN)/python -m courselab new-lesson "$(CHAPTER)" "$(SLUG)" "$(TITLE)"
+
+## bench: this site against stock MkDocs + Material + mkdocs-jupyter (BENCH_ARGS="--tests --markdown")
+bench: install browser-tools
+	$(BIN)/python -m benchmarks.site $(BENCH_ARGS)
 
 ## lint: ruff on the code and the notebooks
 lint: install

@@ -1,0 +1,63 @@
+"""How hooks/notebooks.py turns notebook cells into page HTML (the site tests cover whole pages)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import markdown
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+
+from courselab.config import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def hooks():
+    spec = importlib.util.spec_from_file_location("notebook_hooks", PROJECT_ROOT / "hooks" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def md():
+    return markdown.Markdown(extensions=["admonition", "toc", "pymdownx.superfences"])
+
+
+def code(source: str, text: str = "", tags: tuple[str, ...] = ()):
+    cell = new_code_cell(source, metadata={"tags": list(tags)} if tags else {})
+    if text:
+        cell.outputs = [new_output("stream", name="stdout", text=text)]
+    return cell
+
+
+def test_markdown_cells_get_the_sites_markdown_and_headings(hooks, md):
+    headings: list[dict] = []
+    html = hooks.render_cell(new_markdown_cell('## Locks `FOR UPDATE`\n\n!!! note "Why"\n    Because.'), md, headings)
+    assert 'class="admonition note"' in html
+    assert headings == [{"level": 2, "id": "locks-for-update", "name": "Locks FOR UPDATE"}]
+    assert 'id="locks-for-update"' in html
+
+
+@pytest.mark.parametrize(
+    ("tag", "shows_input", "shows_output"),
+    [("remove-input", False, True), ("remove-output", True, False), ("remove-cell", False, False)],
+)
+def test_removal_tags_hide_their_part(hooks, md, tag, shows_input, shows_output):
+    html = hooks.render_cell(code("print('seen')", "seen\n", (tag, "volatile")), md, [])
+    assert ("nb-input" in html) == shows_input
+    assert ("nb-output" in html) == shows_output
+
+
+def test_solutions_are_collapsed_and_go_cells_highlighted_as_go(hooks, md):
+    solution = hooks.render_cell(code("%%solution\nanswer = 42"), md, [])
+    assert solution.count("<details") == 1 and "Reference solution" in solution
+    go = hooks.render_cell(code('%%go\npackage main\nfunc main() { println("hi") }'), md, [])
+    assert "language-go" in go and '<span class="kd">func</span>' in go
+
+
+def test_outputs_are_escaped_and_long_ones_left_out_of_search(hooks, md):
+    short = hooks.render_cell(code("x", "<b>not markup</b>\n"), md, [])
+    assert "&lt;b&gt;not markup&lt;/b&gt;" in short and "data-search-exclude" not in short
+    long = hooks.render_cell(code("x", "row\n" * 200), md, [])
+    assert 'data-search-exclude="bulky-output"' in long
