@@ -168,7 +168,12 @@ def render_input(source: str) -> str:
         code = f'<span class="nd">{html.escape(first)}</span>\n' + highlighted(rest, language)
     else:
         code, language = highlighted(source, "ipython3"), "python"
-    return f'<div class="language-{language} highlight nb-input"><pre><span></span><code>{code}</code></pre></div>'
+    # `no-copy`: Material's per-block copy buttons cost a long lesson its Lighthouse speed; the page
+    # carries a plain button instead, which assets/javascripts/notebook.js serves with one listener.
+    return (
+        f'<div class="language-{language} highlight nb-input no-copy"><pre><button class="md-clipboard md-icon '
+        f'nb-copy" title="Copy to clipboard" aria-label="Copy to clipboard"></button><code>{code}</code></pre></div>'
+    )
 
 
 def out_of_search_if_bulky(rendered: str, output) -> str:

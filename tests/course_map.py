@@ -8,7 +8,7 @@ from typing import Any
 # branch title -> (slug, {chapter title: slug})
 MAP: dict[str, tuple[str, dict[str, str]]] = {
     "Databases": ("databases", {"MongoDB": "mongodb", "MySQL": "mysql", "Redis": "redis"}),
-    "Programming languages": ("languages", {"Python": "python", "Go": "go"}),
+    "Programming languages": ("languages", {"Python": "python", "Go vs Python": "go"}),
     "Web services": ("web-services", {"REST": "rest", "SOAP": "soap"}),
     "Others": (
         "others",

@@ -178,6 +178,21 @@ def test_a_notebook_page_shows_outputs_math_and_follows_the_scheme(visit, scheme
     assert not lesson.problems, lesson.problems
 
 
+def test_math_renders_after_instant_navigation(visit):
+    branch = visit("databases/")
+    branch.page.locator(f".md-content a[href$='{LAB}']").first.click()
+    branch.page.wait_for_url(f"**/{LAB}")
+    branch.page.wait_for_function("document.querySelectorAll('mjx-container mjx-c').length > 0")
+    glyph = branch.page.evaluate("getComputedStyle(document.querySelector('mjx-container mjx-c'), '::before').content")
+    assert glyph not in ("none", ""), "math typeset after instant navigation has no glyphs"
+    assert not branch.problems, branch.problems
+
+
+def test_pages_without_math_do_not_load_mathjax(visit):
+    chapter = visit(CHAPTER)
+    assert chapter.page.evaluate("document.getElementById('mathjax-script') === null")
+
+
 def test_the_download_button_gives_the_notebook(visit, tmp_path):
     lesson = visit(LAB)
     with lesson.page.expect_download() as download:
@@ -221,6 +236,16 @@ def test_content_tabs_and_collapsed_solutions_work(visit):
     assert not code.is_visible(), "the reference solution should start collapsed"
     solution.locator("summary").click()
     assert code.is_visible()
+
+
+def test_a_cells_copy_button_copies_its_code(visit):
+    lesson = visit(LAB)
+    lesson.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    cell = lesson.page.locator(".nb-input").first
+    cell.locator(".nb-copy").click()
+    copied = lesson.page.evaluate("navigator.clipboard.readText()")
+    assert copied == cell.locator("code").inner_text()
+    assert copied.startswith("from courselab import Lab")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

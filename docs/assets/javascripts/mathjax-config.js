@@ -1,5 +1,6 @@
-// MathJax 3, served from this site (assets/vendor/mathjax). Only the math that
-// pymdownx.arithmatex marked is typeset.
+// MathJax 3, served from this site (assets/vendor/mathjax) and loaded only by pages
+// that have math: pymdownx.arithmatex marks it with the class "arithmatex". MathJax is
+// a megabyte of script; most pages have no math and should not pay for it.
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"]],
@@ -13,18 +14,23 @@ window.MathJax = {
   },
 };
 
-// Material's instant navigation swaps page content without a reload: typeset the
-// new page's math. The first page is typeset by MathJax's own start-up; clearing
-// the output cache here as well would strip the glyph styles it has just added.
-let firstPage = true;
-document$.subscribe(() => {
-  if (firstPage) {
-    firstPage = false;
-    return;
-  }
-  if (window.MathJax && MathJax.typesetPromise) {
+const mathjaxSource = new URL("../vendor/mathjax/tex-chtml.js", document.currentScript.src).href;
+
+function typesetMath() {
+  if (!document.querySelector(".arithmatex")) return;
+  if (!document.getElementById("mathjax-script")) {
+    // First page with math: MathJax typesets it as it starts up.
+    const script = document.createElement("script");
+    script.id = "mathjax-script";
+    script.src = mathjaxSource;
+    script.async = true;
+    document.head.appendChild(script);
+  } else if (window.MathJax.typesetPromise) {
+    // A later page, reached by Material's instant navigation: typeset the new content.
     MathJax.typesetClear();
     MathJax.texReset();
     MathJax.typesetPromise();
   }
-});
+}
+
+document$.subscribe(typesetMath);
