@@ -10,6 +10,8 @@ Markdown cells with nbconvert's renderer, which knows none of the site's Markdow
   MkDocs' link rewriting, exactly like a .md page;
 - code cells, highlighted like any code block on the site (so they share its
   colours, dark scheme and copy button); `%%go` cells are highlighted as Go;
+- consecutive code cells tagged `tab:<label>` (say `tab:Python` and `tab:Go`) as one set of
+  content tabs, each tab the cell with its output;
 - outputs, in their richest safe form; cells tagged `remove-cell`,
   `remove-input` or `remove-output` lose that part; `%%solution` cells are
   collapsed under "Reference solution".
@@ -98,11 +100,40 @@ def rendered(nb_path: str) -> dict:
     _RelativePathTreeprocessor(page_file, files, config)._register(md)
     nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     headings: list[dict] = []
-    cells = [render_cell(cell, md, headings) for cell in nb.cells]
-    page = {"html": '<div class="nb">\n' + "\n".join(cells) + "\n</div>", "toc": headings}
+    parts: list[str] = []
+    tabs: list[tuple[str, str]] = []  # consecutive cells tagged tab:<label>, shown as one set of tabs
+    for index, cell in enumerate(nb.cells):
+        # Tab ids restart in each cell's Markdown; make them unique on the page.
+        html = render_cell(cell, md, headings).replace("__tabbed_", f"__tabbed_c{index}_")
+        label = next((t.removeprefix("tab:") for t in cell.metadata.get("tags", []) if t.startswith("tab:")), None)
+        if label:
+            tabs.append((label, html))
+            continue
+        if tabs:
+            parts.append(tab_set(tabs, f"t{index}"))
+            tabs = []
+        parts.append(html)
+    if tabs:
+        parts.append(tab_set(tabs, "tlast"))
+    page = {"html": '<div class="nb">\n' + "\n".join(parts) + "\n</div>", "toc": headings}
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps(page), encoding="utf-8")
     return page
+
+
+def tab_set(tabs: list[tuple[str, str]], set_id: str) -> str:
+    """Cells as Material content tabs (pymdownx.tabbed's markup), e.g. the same idea in Python and in Go."""
+    name = f"__tabbed_{set_id}"
+    inputs = "".join(
+        f'<input {"checked " if n == 1 else ""}id="{name}_{n}" name="{name}" type="radio">'
+        for n in range(1, len(tabs) + 1)
+    )
+    labels = "".join(f'<label for="{name}_{n}">{html.escape(label)}</label>' for n, (label, _) in enumerate(tabs, 1))
+    blocks = "".join(f'<div class="tabbed-block">{body}</div>' for _, body in tabs)
+    return (
+        f'<div class="tabbed-set tabbed-alternate nb-tabs" data-tabs="1:{len(tabs)}">{inputs}'
+        f'<div class="tabbed-labels">{labels}</div><div class="tabbed-content">{blocks}</div></div>'
+    )
 
 
 def render_notebook(nb_path: str, **_plugin_options) -> str:

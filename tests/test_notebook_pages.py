@@ -61,3 +61,34 @@ def test_outputs_are_escaped_and_long_ones_left_out_of_search(hooks, md):
     assert "&lt;b&gt;not markup&lt;/b&gt;" in short and "data-search-exclude" not in short
     long = hooks.render_cell(code("x", "row\n" * 200), md, [])
     assert 'data-search-exclude="bulky-output"' in long
+
+
+def test_cells_tagged_as_tabs_become_one_set_of_tabs(hooks, tmp_path, monkeypatch):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            new_markdown_cell('=== "A"\n\n    one'),
+            new_markdown_cell('=== "B"\n\n    two'),
+            code("print('py')", "py\n", ("tab:Python",)),
+            code("%%go\npackage main", "go\n", ("tab:Go",)),
+            code("print('after')", "after\n"),
+        ]
+    )
+    path = tmp_path / "tabs.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setattr(hooks, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(hooks, "NOTEBOOKS", tmp_path)
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    config = load_config(str(PROJECT_ROOT / "mkdocs.yml"))
+    files = Files([File("tabs.ipynb", str(tmp_path), str(tmp_path / "site"), True)])
+    monkeypatch.setitem(hooks._site, "config", config)
+    monkeypatch.setitem(hooks._site, "files", files)
+    page = hooks.rendered(str(path))["html"]
+    assert page.count('class="tabbed-set') == 3  # two Markdown sets, one set of code tabs
+    ids = [part.split('"')[0] for part in page.split(' id="__tabbed_')[1:]]
+    assert len(ids) == len(set(ids)), "tab ids repeat on the page"
+    assert '<label for="__tabbed_t4_1">Python</label><label for="__tabbed_t4_2">Go</label>' in page
+    assert page.index("after") > page.index("Go</label>")
