@@ -2,11 +2,13 @@
 
 `%%go` compiles and runs the cell as `main.go`; the program's output becomes the
 cell's output, and a compile error fails the cell with the compiler's message.
+`build_go` gives a lesson the executable itself (to time it, or serve with it).
 The toolchain never reaches the network: GOTOOLCHAIN=local, GOPROXY=off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -27,7 +29,7 @@ def go_binary() -> str:
     return found
 
 
-def go_env() -> dict[str, str]:
+def go_env(race: bool = False) -> dict[str, str]:
     return {
         **os.environ,
         "GOTOOLCHAIN": "local",
@@ -36,8 +38,39 @@ def go_env() -> dict[str, str]:
         "GOFLAGS": "-mod=mod",
         "GOCACHE": str(CACHE_DIR / "go-build"),
         "GOPATH": str(CACHE_DIR / "go"),
-        "CGO_ENABLED": "0",
+        # The race detector needs cgo (and so a C compiler); everything else builds without it.
+        "CGO_ENABLED": "1" if race else "0",
     }
+
+
+BINARIES = CACHE_DIR / "go-programs"
+
+
+def build_go(source: str, race: bool = False, timeout: float = 90) -> Path:
+    """Compile one `package main` file into a cached executable; GoBuildError with the compiler's message.
+
+    The executable is named after a hash of the source, so running a cell again does not rebuild it.
+    """
+    digest = hashlib.sha256(f"race={race}\n{source}".encode()).hexdigest()[:20]
+    binary = BINARIES / f"cell-{digest}"
+    if binary.exists():
+        return binary
+    BINARIES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="go-cell-") as workdir:
+        Path(workdir, "go.mod").write_text("module cell\n\ngo 1.22\n")
+        Path(workdir, "main.go").write_text(source)
+        build = subprocess.run(
+            [go_binary(), "build", *(["-race"] if race else []), "-o", str(binary), "."],
+            cwd=workdir,
+            env=go_env(race),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if build.returncode != 0:
+            # Paths in the message are relative to the cell's folder: "./main.go:3:2: ..."
+            raise GoBuildError(build.stderr.replace(workdir, ".").strip())
+    return binary
 
 
 @dataclass
@@ -47,36 +80,26 @@ class GoRun:
     returncode: int
 
 
-def run_go(source: str, args: list[str] | None = None, stdin: str = "", timeout: float = 60) -> GoRun:
-    """Compile and run one `package main` file; raise GoBuildError if it does not compile."""
-    with tempfile.TemporaryDirectory(prefix="go-cell-") as workdir:
-        Path(workdir, "go.mod").write_text("module cell\n\ngo 1.22\n")
-        Path(workdir, "main.go").write_text(source)
-        build = subprocess.run(
-            [go_binary(), "build", "-o", "cell", "."],
-            cwd=workdir,
-            env=go_env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if build.returncode != 0:
-            # Paths in the message are relative to the cell's folder: "./main.go:3:2: ..."
-            raise GoBuildError(build.stderr.replace(workdir, ".").strip())
+def run_go(
+    source: str, args: list[str] | None = None, stdin: str = "", timeout: float = 60, race: bool = False
+) -> GoRun:
+    """Compile (or reuse) and run one `package main` file; raise GoBuildError if it does not compile."""
+    binary = build_go(source, race=race)
+    with tempfile.TemporaryDirectory(prefix="go-run-") as workdir:
         run = subprocess.run(
-            [str(Path(workdir, "cell")), *(args or [])],
-            cwd=workdir,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+            [str(binary), *(args or [])], cwd=workdir, input=stdin, capture_output=True, text=True, timeout=timeout
         )
-        return GoRun(run.stdout, run.stderr, run.returncode)
+    return GoRun(run.stdout, run.stderr, run.returncode)
 
 
 def go_cell_magic(line: str, cell: str) -> None:
-    """%%go [args...]: compile and run the cell; fail the cell if it exits non-zero."""
-    result = run_go(cell, args=line.split())
+    """%%go [--race] [args...]: compile and run the cell; fail the cell if it exits non-zero.
+
+    With --race the program is built with Go's race detector, whose reports go to stderr.
+    """
+    args = line.split()
+    race = bool(args) and args[0] == "--race"
+    result = run_go(cell, args=args[1:] if race else args, race=race)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     if result.returncode != 0:

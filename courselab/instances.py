@@ -15,6 +15,7 @@ stopped when the lesson ends, when its kernel exits, or when start-up fails.
 
     redis = start_redis("--maxmemory", "2mb")       # a Redis whose settings are the lesson's
     redis.client().set("k", "v"); redis.kill(); redis.restart()
+    sentinel = start_sentinel(redis.port)           # a Sentinel watching that server as its primary
 
 `Instance` is the part any server shares (process, port, folder, stop, clean-up); each
 kind of server adds one `start_*` function.
@@ -433,3 +434,111 @@ def start_redis(*options: str, name: str = "redis", timeout: float = 10.0) -> Re
         instance.stop()
         raise
     return instance
+
+
+class SentinelInstance(RedisInstance):
+    """A Redis Sentinel of its own: it watches one primary and votes with other Sentinels to replace it.
+
+    `client()` talks to the Sentinel itself (SENTINEL commands, PING), not to the primary it watches.
+    """
+
+    kind = "Sentinel"
+
+    def __init__(self, *args: Any, primary_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.primary_name = primary_name
+
+
+def start_sentinel(
+    primary_port: int,
+    *,
+    primary_name: str = "bookshop",
+    quorum: int = 2,
+    down_after_ms: int = 1000,
+    failover_timeout_ms: int = 10000,
+    settings: tuple[str, ...] | list[str] = (),
+    name: str = "sentinel",
+    timeout: float = 10.0,
+) -> SentinelInstance:
+    """Start a Redis Sentinel on a free loopback port that watches the primary on 127.0.0.1:`primary_port`.
+
+    The Sentinel calls the primary `primary_name`. It considers the primary down once it has not answered for
+    `down_after_ms`, and a failover starts when `quorum` Sentinels agree. Start several (three is the usual
+    minimum) with the same arguments. `settings` are extra lines for the configuration file, such as
+    "sentinel parallel-syncs bookshop 1". A Sentinel needs a configuration file it can rewrite, since it records
+    what it learns there (other Sentinels, replicas, the current primary): it is `sentinel.conf` in its folder.
+    """
+    server = find_program(
+        "redis-server",
+        install=REDIS_INSTALL,
+        why="starts Redis Sentinels of its own (redis-server --sentinel), to watch and replace a primary",
+    )
+    _remove_leftovers()
+    directory = _make_folder("sentinel")
+    port = free_port()
+    log = directory / "sentinel.log"
+    config = directory / "sentinel.conf"
+    config.write_text(
+        "\n".join(
+            [
+                f"port {port}",
+                "bind 127.0.0.1",
+                f"dir {directory}",
+                f"logfile {log}",
+                "daemonize no",
+                f"sentinel monitor {primary_name} 127.0.0.1 {primary_port} {quorum}",
+                f"sentinel down-after-milliseconds {primary_name} {down_after_ms}",
+                f"sentinel failover-timeout {primary_name} {failover_timeout_ms}",
+                *settings,
+            ]
+        )
+        + "\n"
+    )
+    command = [server, str(config), "--sentinel"]
+    process = subprocess.Popen(
+        command,
+        cwd=directory,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+    instance = SentinelInstance(name, port, directory, process, log, primary_name=primary_name)
+    instance.command = command
+    try:
+        _wait_until_redis_ready(instance, timeout)
+    except BaseException:
+        instance.stop()
+        raise
+    return instance
+
+
+def start_process(command: list[str], port: int, name: str, timeout: float = 10.0) -> Instance:
+    """Start any server program (say a Go binary from courselab.go.build_go) that listens on 127.0.0.1:`port`.
+
+    Returns once the port accepts connections; the Instance stops it like the servers above.
+    """
+    import socket
+
+    directory = _make_folder("process")
+    log = directory / "output.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=directory,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+    instance = Instance(name, port, directory, process, log)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return instance
+        except OSError:
+            if not instance.running or time.monotonic() > deadline:
+                instance.stop(remove_files=False)
+                raise RuntimeError(f"{name} did not listen on its port. Its output:\n{instance.log_tail()}") from None
+            time.sleep(0.05)

@@ -143,3 +143,25 @@ def test_a_lesson_can_kill_and_restart_its_own_redis():
     assert server.client().get("k") == "survives"  # replayed from the append-only file
     server.stop()
     assert not server.directory.exists()
+
+
+def test_go_race_detector_and_go_servers():
+    from courselab.go import build_go
+    from courselab.instances import start_process
+    from courselab.servers import free_port
+
+    racy = run_go(
+        'package main\nimport "sync"\nfunc main() {\n n := 0\n var wg sync.WaitGroup\n'
+        " for i := 0; i < 2; i++ { wg.Add(1); go func() { n++; wg.Done() }() }\n wg.Wait()\n}\n",
+        race=True,
+    )
+    assert "WARNING: DATA RACE" in racy.stderr
+    server_source = (
+        'package main\nimport ("fmt"; "net/http"; "os")\nfunc main() {\n'
+        ' http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "go") })\n'
+        ' http.ListenAndServe("127.0.0.1:"+os.Args[1], nil)\n}\n'
+    )
+    port = free_port()
+    server = start_process([str(build_go(server_source)), str(port)], port, "go-server")
+    assert httpx.get(f"http://127.0.0.1:{port}/").text == "go"
+    server.stop()
