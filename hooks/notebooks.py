@@ -199,12 +199,9 @@ def render_input(source: str) -> str:
         code = f'<span class="nd">{html.escape(first)}</span>\n' + highlighted(rest, language)
     else:
         code, language = highlighted(source, "ipython3"), "python"
-    # `no-copy`: Material's per-block copy buttons cost a long lesson its Lighthouse speed; the page
-    # carries a plain button instead, which assets/javascripts/notebook.js serves with one listener.
-    return (
-        f'<div class="language-{language} highlight nb-input no-copy"><pre><button class="md-clipboard md-icon '
-        f'nb-copy" title="Copy to clipboard" aria-label="Copy to clipboard"></button><code>{code}</code></pre></div>'
-    )
+    # `no-copy`: Material sets up its copy buttons block by block at load, which costs a long lesson its
+    # Lighthouse speed; assets/javascripts/notebook.js gives these blocks a lighter one.
+    return f'<div class="language-{language} highlight nb-input no-copy"><pre><code>{code}</code></pre></div>'
 
 
 def out_of_search_if_bulky(rendered: str, output) -> str:

@@ -1,10 +1,19 @@
-// Copy buttons of notebook cells: one listener for the whole page, whatever its length.
-// (Material's own buttons are set up block by block at load, which slows long lessons.)
+// Copy buttons of notebook cells. Material sets up its own buttons block by block at load,
+// which slows a lesson with dozens of cells; these are plain buttons served by one listener.
+function addCopyButtons() {
+  for (const pre of document.querySelectorAll(".nb-input > pre:not(:has(> .nb-copy))")) {
+    const button = document.createElement("button");
+    button.className = "md-clipboard md-icon nb-copy";
+    button.title = "Copy to clipboard";
+    button.setAttribute("aria-label", "Copy to clipboard");
+    pre.prepend(button);
+  }
+}
+
 document.addEventListener("click", async (event) => {
   const button = event.target.closest(".nb-copy");
   if (!button) return;
-  const code = button.parentElement.querySelector("code");
-  await navigator.clipboard.writeText(code.innerText);
+  await navigator.clipboard.writeText(button.parentElement.querySelector("code").innerText);
   button.classList.add("nb-copied");
   button.title = "Copied";
   setTimeout(() => {
@@ -12,3 +21,5 @@ document.addEventListener("click", async (event) => {
     button.title = "Copy to clipboard";
   }, 1500);
 });
+
+document$.subscribe(addCopyButtons);  // each page, including after instant navigation
