@@ -542,3 +542,22 @@ def start_process(command: list[str], port: int, name: str, timeout: float = 10.
                 instance.stop(remove_files=False)
                 raise RuntimeError(f"{name} did not listen on its port. Its output:\n{instance.log_tail()}") from None
             time.sleep(0.05)
+
+
+def start_cluster_node(*options: str, name: str = "cluster-node", timeout: float = 10.0) -> RedisInstance:
+    """Start a redis-server in cluster mode (`--cluster-enabled yes`), its node file `nodes.conf` in its folder.
+
+    A cluster node also listens on its port + 10000 (the cluster bus), so Redis refuses ports above 55535:
+    this starts again on another free port until it gets one that works. `options` are as for `start_redis`.
+    """
+    attempts = 20
+    for attempt in range(attempts):
+        try:
+            return start_redis(
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", *options, name=name, timeout=timeout
+            )
+        except RuntimeError as err:
+            port_problem = "55535 or less" in str(err) or "already in use" in str(err)
+            if not port_problem or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
