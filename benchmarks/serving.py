@@ -1,4 +1,7 @@
-"""Serving a built site the way a static host does: gzip-compressed text, on loopback."""
+"""A built site served as a static host serves it (gzip-compressed, on loopback), and the browser that reads it.
+
+Both the browser tests and the benchmark use these, so they see the site the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,25 @@ import functools
 import gzip
 import http.server
 import io
+import shutil
 import threading
 from pathlib import Path
 
 from courselab.servers import free_port
+
+# Debian's Chromium, driven by Playwright with executable_path (Playwright's own browser download does not
+# work on these machines). The flags keep it from reaching for the network at start-up.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
 

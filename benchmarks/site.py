@@ -23,21 +23,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.serving import StaticSite
+from benchmarks.serving import CHROMIUM, CHROMIUM_FLAGS, StaticSite
 from courselab.config import PROJECT_ROOT
 from courselab.servers import free_port
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 EDITED_PAGE = "databases/index.md"
@@ -59,7 +48,7 @@ class Project:
     def __init__(self, name: str, root: Path, caches: list[Path]) -> None:
         self.name, self.root, self.caches = name, root, caches
         self.docs = root / "docs"
-        self.site = root / f".bench-site-{name}"
+        self.site = root / ".cache" / f"bench-site-{name}"
 
     def build(self) -> float:
         start = time.perf_counter()

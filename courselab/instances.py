@@ -24,6 +24,7 @@ kind of server adds one `start_*` function.
 from __future__ import annotations
 
 import atexit
+import functools
 import getpass
 import os
 import shutil
@@ -32,9 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from courselab import services
+from courselab.config import Service
 from courselab.errors import ServiceUnavailable
 from courselab.servers import free_port
 
@@ -97,6 +101,18 @@ class Instance:
     @property
     def running(self) -> bool:
         return self.process.poll() is None
+
+    def wait_until(self, answers: Callable[[], bool], timeout: float) -> None:
+        """Poll `answers()` until it is true; fail with the end of the log if the process dies or time runs out."""
+        deadline = time.monotonic() + timeout
+        while not answers():
+            if not self.running:
+                raise RuntimeError(f"{self.kind} exited during start-up. The end of its log:\n{self.log_tail()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{self.kind} did not answer within {timeout:.0f} s. The end of its log:\n{self.log_tail()}"
+                )
+            time.sleep(0.05)
 
     def log_tail(self, lines: int = 15) -> str:
         try:
@@ -170,23 +186,14 @@ class MariaDBInstance(Instance):
         return ["--no-defaults", "--protocol=TCP", "--host=127.0.0.1", f"--port={self.port}", "--user=root"]
 
 
-def _wait_until_ready(instance: MariaDBInstance, timeout: float) -> None:
+def _mariadb_answers(instance: MariaDBInstance) -> bool:
     import pymysql
 
-    deadline = time.monotonic() + timeout
-    while True:
-        if not instance.running:
-            raise RuntimeError(f"mariadbd exited during start-up. The end of its log:\n{instance.log_tail()}")
-        try:
-            instance.connect(connect_timeout=1).close()
-            return
-        except pymysql.err.OperationalError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"mariadbd did not accept connections within {timeout:.0f} s. The end of its log:\n"
-                    f"{instance.log_tail()}"
-                ) from None
-            time.sleep(0.05)
+    try:
+        instance.connect(connect_timeout=1).close()
+        return True
+    except pymysql.err.OperationalError:
+        return False
 
 
 def _die_with_parent() -> None:
@@ -320,7 +327,7 @@ def start_mariadb(
                 name or f"mariadb-{server_id}", port, directory, process, log, server_id=server_id
             )
             try:
-                _wait_until_ready(instance, timeout)
+                instance.wait_until(functools.partial(_mariadb_answers, instance), timeout)
                 return instance
             except RuntimeError:
                 in_use = "already in use" in instance.log_tail(40)
@@ -360,27 +367,16 @@ class RedisInstance(Instance):
         )
         if self not in _running:
             _running.append(self)
-        _wait_until_redis_ready(self, timeout)
+        self.wait_until(functools.partial(_redis_answers, self), timeout)
 
 
-def _wait_until_redis_ready(instance: RedisInstance, timeout: float) -> None:
+def _redis_answers(instance: RedisInstance) -> bool:
     import redis
 
-    deadline = time.monotonic() + timeout
-    while True:
-        if not instance.running:
-            raise RuntimeError(f"redis-server exited during start-up. The end of its log:\n{instance.log_tail()}")
-        try:
-            instance.client(socket_connect_timeout=1).ping()
-            return
-        except redis.exceptions.BusyLoadingError:
-            pass  # still loading its data set from disk
-        except redis.exceptions.ConnectionError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"redis-server did not answer within {timeout:.0f} s. The end of its log:\n{instance.log_tail()}"
-                ) from None
-        time.sleep(0.05)
+    try:
+        return bool(instance.client(socket_connect_timeout=1).ping())
+    except redis.exceptions.ConnectionError:  # not listening yet, or still loading its data (BusyLoadingError)
+        return False
 
 
 def start_redis(*options: str, name: str = "redis", timeout: float = 10.0) -> RedisInstance:
@@ -429,7 +425,7 @@ def start_redis(*options: str, name: str = "redis", timeout: float = 10.0) -> Re
     instance = RedisInstance(name, port, directory, process, log)
     instance.command = command
     try:
-        _wait_until_redis_ready(instance, timeout)
+        instance.wait_until(functools.partial(_redis_answers, instance), timeout)
     except BaseException:
         instance.stop()
         raise
@@ -506,7 +502,7 @@ def start_sentinel(
     instance = SentinelInstance(name, port, directory, process, log, primary_name=primary_name)
     instance.command = command
     try:
-        _wait_until_redis_ready(instance, timeout)
+        instance.wait_until(functools.partial(_redis_answers, instance), timeout)
     except BaseException:
         instance.stop()
         raise
@@ -518,8 +514,6 @@ def start_process(command: list[str], port: int, name: str, timeout: float = 10.
 
     Returns once the port accepts connections; the Instance stops it like the servers above.
     """
-    import socket
-
     directory = _make_folder("process")
     log = directory / "output.log"
     with log.open("wb") as output:
@@ -532,16 +526,12 @@ def start_process(command: list[str], port: int, name: str, timeout: float = 10.
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
     instance = Instance(name, port, directory, process, log)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return instance
-        except OSError:
-            if not instance.running or time.monotonic() > deadline:
-                instance.stop(remove_files=False)
-                raise RuntimeError(f"{name} did not listen on its port. Its output:\n{instance.log_tail()}") from None
-            time.sleep(0.05)
+    try:
+        instance.wait_until(lambda: services.reachable(Service(name, "127.0.0.1", port, ""), timeout=0.5), timeout)
+    except RuntimeError:
+        instance.stop(remove_files=False)
+        raise
+    return instance
 
 
 def start_cluster_node(*options: str, name: str = "cluster-node", timeout: float = 10.0) -> RedisInstance:

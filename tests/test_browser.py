@@ -6,37 +6,22 @@ package when it runs as root) or, for the accessibility checks, when axe-core is
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from benchmarks.serving import CHROMIUM, CHROMIUM_FLAGS, StaticSite
 from courselab import runner, verified
 from courselab.config import PROJECT_ROOT
-from courselab.servers import free_port
 from tests import course_map
 
 pytestmark = pytest.mark.xdist_group("site")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 LAB = "00-set-up-your-lab/"
 CHAPTER = "databases/mysql/"
@@ -66,19 +51,10 @@ def skip_when_unchanged(request, site_fingerprint):
         verified.record_pass(key, site_fingerprint)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", free_port()), functools.partial(QuietHandler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    with StaticSite(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +64,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 

@@ -11,6 +11,11 @@ NOTEBOOKS = runner.discover()
 IDS = [runner.relative(p) for p in NOTEBOOKS]
 
 
+def each(paths):
+    # One xdist group per notebook: its runs share its lab (database, key prefix), so they take turns.
+    return [pytest.param(p, id=runner.relative(p), marks=pytest.mark.xdist_group(runner.relative(p))) for p in paths]
+
+
 def report(problems: list[runner.Problem]) -> str:
     return "\n\n".join(str(p) for p in problems)
 
@@ -21,27 +26,27 @@ def test_hygiene(path):
     assert not problems, report(problems)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_outputs_are_reproduced(path):
-    key, fingerprint = f"notebook {runner.relative(path)}", verified.fingerprint(path)
+def unless_unchanged(kind: str, path, run) -> None:
+    """Run `run(path)` and fail on its problems, unless it passed on this very notebook and code before."""
+    key, fingerprint = f"{kind} {runner.relative(path)}", verified.fingerprint(path)
     if verified.passed_before(key, fingerprint):
         pytest.skip("unchanged since its last green run (make test FORCE=1 runs it anyway)")
-    problems = runner.verify(path)
+    problems = run(path)
     assert not problems, report(problems)
     verified.record_pass(key, fingerprint)
+
+
+@pytest.mark.parametrize("path", each(NOTEBOOKS))
+def test_outputs_are_reproduced(path):
+    unless_unchanged("notebook", path, runner.verify)
 
 
 WITH_EXERCISES = [p for p in NOTEBOOKS if runner.check_cells(nbformat.read(p, as_version=4))]
 
 
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[runner.relative(p) for p in WITH_EXERCISES])
+@pytest.mark.parametrize("path", each(WITH_EXERCISES))
 def test_exercise_checks_fail_on_empty_starters(path):
-    key, fingerprint = f"starters {runner.relative(path)}", verified.fingerprint(path)
-    if verified.passed_before(key, fingerprint):
-        pytest.skip("unchanged since its last green run (make test FORCE=1 runs it anyway)")
-    problems = runner.starter_problems(path)
-    assert not problems, report(problems)
-    verified.record_pass(key, fingerprint)
+    unless_unchanged("starters", path, runner.starter_problems)
 
 
 def test_each_notebook_has_its_own_lab():
