@@ -49,10 +49,11 @@ CACHE = ROOT / ".cache" / "notebook-pages"
 RENDERER_VERSIONS = " ".join(version(p) for p in ("markdown", "pymdown-extensions", "pygments", "nbformat", "mkdocs"))
 MAGIC_LEXERS = {"go": "go", "bash": "bash", "sh": "bash", "sql": "sql", "html": "html", "solution": "python"}
 FORMATTER = HtmlFormatter(nowrap=True)
-# Tokens the site shows in the plain code colour: their <span> wrappers only add weight
-# (a third of a lesson page's bytes before this). Names, punctuation, whitespace.
-BULKY_OUTPUT_CHARS = 400
-PLAIN_TOKEN = re.compile(r'<span class="(?:n|p|w)">([^<]*)</span>')
+# Tokens the site shows in the plain code colour: their <span> wrappers only add weight (a third of a
+# lesson page's bytes). Names, punctuation, whitespace, and the classes Material's theme gives no colour
+# (Go's names `nx`, string prefixes `sa`, magic names `vm` and `fm`).
+BULKY_OUTPUT_CHARS = 400  # longer outputs stay on the page but out of the search index
+PLAIN_TOKEN = re.compile(r'<span class="(?:n|p|w|nx|sa|vm|fm)">([^<]*)</span>')
 
 _site: dict = {}
 
