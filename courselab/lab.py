@@ -103,7 +103,7 @@ class Lab:
 
     # --- MongoDB ---------------------------------------------------------------
     @cached_property
-    def _mongo(self):
+    def _mongo(self) -> tuple[Any, str]:
         from courselab import mongodb
 
         return mongodb.connect()
@@ -118,7 +118,8 @@ class Lab:
         return self.mongo_engine.startswith("MongoDB server")
 
     @cached_property
-    def mongo(self):
+    def mongo(self) -> Any:
+        """This lab's database: a pymongo Database, or mongomock's on the embedded engine."""
         client = self._mongo[0]
         database = "lab_" + self.name.replace("-", "_")
         client.drop_database(database)

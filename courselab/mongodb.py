@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 from importlib.metadata import version
+from typing import Any
 
 from courselab import config, services
 
 
-def connect():
+def connect() -> tuple[Any, str]:
+    """(a MongoClient or mongomock's, a description of the engine for the lesson to print)."""
     service = config.mongodb()
     wanted = os.environ.get("COURSE_MONGODB", "auto")
     if wanted != "embedded" and services.reachable(service, timeout=0.5):

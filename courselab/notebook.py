@@ -10,7 +10,7 @@ from courselab.go import go_cell_magic
 READABLE = (ServiceUnavailable, GoBuildError, ExerciseIncorrect)
 
 
-def _show_message(shell, etype, value, tb, tb_offset=None):
+def _show_message(shell, etype, value, tb, tb_offset=None):  # IPython's custom-exception signature
     # exception_only: the message, no stack trace; the cell still fails, so a test run sees it.
     return shell.showtraceback((etype, value, tb), tb_offset=tb_offset, exception_only=True)
 
