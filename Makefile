@@ -33,7 +33,7 @@ services: install
 
 ## browser-tools: Debian's Chromium (installed when run as root) and axe-core, for the browser tests
 browser-tools: node_modules/.installed
-	@command -v chromium >/dev/null || { \
+	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \

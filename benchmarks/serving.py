@@ -16,8 +16,8 @@ from pathlib import Path
 from courselab.servers import free_port
 
 # Debian's Chromium, driven by Playwright with executable_path (Playwright's own browser download does not
-# work on these machines). The flags keep it from reaching for the network at start-up.
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# work on these machines; a CI runner with Google Chrome uses that). The flags keep it off the network at start-up.
+CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
