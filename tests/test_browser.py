@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from benchmarks import serving
 from benchmarks.serving import CHROMIUM, CHROMIUM_FLAGS, StaticSite
 from courselab import runner, verified
 from courselab.config import PROJECT_ROOT
@@ -29,10 +30,11 @@ CHAPTER = "databases/mysql/"
 
 @pytest.fixture(scope="session")
 def site_fingerprint(site: Path) -> str:
-    """What a browser test sees: the built files (less the dated sitemap), these tests and the browser."""
+    """What a browser test sees: the built files (less the dated sitemap), these tests, how the site is served
+    and the browser."""
     inputs = [
         verified.directory_fingerprint(site, ignore=("sitemap.xml", "sitemap.xml.gz")),
-        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        hashlib.sha256(Path(__file__).read_bytes() + Path(serving.__file__).read_bytes()).hexdigest(),
         str(Path(CHROMIUM).stat().st_mtime_ns) if Path(CHROMIUM).exists() else "no chromium",
         str(AXE.stat().st_mtime_ns) if AXE.exists() else "no axe",
     ]
