@@ -344,6 +344,15 @@ def start_mariadb(
 REDIS_INSTALL = "Debian/Ubuntu: sudo apt install redis-server   macOS: brew install redis"
 
 
+def _redis_server_slot(kind: str, purpose: str) -> tuple[str, Path, int]:
+    """What every Redis-family server a lesson starts needs: the binary, a fresh folder and a free port."""
+    server = find_program(
+        "redis-server", install=REDIS_INSTALL, why=f"starts Redis servers of its own (redis-server), {purpose}"
+    )
+    _remove_leftovers()
+    return server, _make_folder(kind), free_port()
+
+
 class RedisInstance(Instance):
     """A Redis server of its own, on loopback: its settings, persistence and life are the lesson's to change."""
 
@@ -387,14 +396,7 @@ def start_redis(*options: str, name: str = "redis", timeout: float = 10.0) -> Re
     keeps nothing on disk (`--save ""`); pass "--save", "60 1" or "--appendonly", "yes" to
     study persistence, and "--replicaof", "127.0.0.1", str(port) for a replica.
     """
-    server = find_program(
-        "redis-server",
-        install=REDIS_INSTALL,
-        why="starts Redis servers of its own (redis-server), to change and break them",
-    )
-    _remove_leftovers()
-    directory = _make_folder("redis")
-    port = free_port()
+    server, directory, port = _redis_server_slot("redis", "to change and break them")
     log = directory / "redis.log"
     command = [
         server,
@@ -464,14 +466,7 @@ def start_sentinel(
     "sentinel parallel-syncs bookshop 1". A Sentinel needs a configuration file it can rewrite, since it records
     what it learns there (other Sentinels, replicas, the current primary): it is `sentinel.conf` in its folder.
     """
-    server = find_program(
-        "redis-server",
-        install=REDIS_INSTALL,
-        why="starts Redis Sentinels of its own (redis-server --sentinel), to watch and replace a primary",
-    )
-    _remove_leftovers()
-    directory = _make_folder("sentinel")
-    port = free_port()
+    server, directory, port = _redis_server_slot("sentinel", "to watch and replace a primary (--sentinel)")
     log = directory / "sentinel.log"
     config = directory / "sentinel.conf"
     config.write_text(
