@@ -1,0 +1,69 @@
+"""The API's MySQL: the Bookshop schema plus what an HTTP API needs, and a small pool.
+
+The relational core (`bookshop/schema.sql`) stores history with explicit ids. An API
+creates rows, so it needs ids MySQL assigns, an order state for new orders, and a
+version per book for optimistic concurrency (the ETag of lesson 3).
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bookshop import mysql
+from bookshop.data import Bookshop
+
+MIGRATION = [
+    # Changing a column that foreign keys point at needs the checks off (MySQL error 1833).
+    "SET foreign_key_checks = 0",
+    "ALTER TABLE books MODIFY id INT UNSIGNED NOT NULL AUTO_INCREMENT",
+    "ALTER TABLE orders MODIFY id INT UNSIGNED NOT NULL AUTO_INCREMENT",
+    "SET foreign_key_checks = 1",
+    "ALTER TABLE books ADD COLUMN version INT UNSIGNED NOT NULL DEFAULT 1",
+    "ALTER TABLE orders MODIFY status ENUM('placed', 'shipped', 'delivered', 'cancelled') NOT NULL",
+]
+
+
+def prepare(conn: Any, shop: Bookshop) -> dict[str, int]:
+    """Create the Bookshop tables, load `shop`, and migrate them for the API."""
+    mysql.create_schema(conn)
+    counts = mysql.load(conn, shop)
+    with conn.cursor() as cur:
+        for statement in MIGRATION:
+            cur.execute(statement)
+    conn.commit()
+    return counts
+
+
+class Pool:
+    """At most `size` open connections, handed to one request at a time.
+
+    `connect` makes a new autocommit connection with dict rows (a Lab's `mysql`).
+    """
+
+    def __init__(self, connect: Callable[[], Any], size: int = 4) -> None:
+        self._connect = connect
+        self._idle: queue.LifoQueue[Any] = queue.LifoQueue()
+        self._slots = queue.Queue[None]()
+        for _ in range(size):
+            self._slots.put(None)
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        self._slots.get()
+        try:
+            try:
+                conn = self._idle.get_nowait()
+                conn.ping(reconnect=True)
+            except queue.Empty:
+                conn = self._connect()
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            self._idle.put(conn)
+        finally:
+            self._slots.put(None)
