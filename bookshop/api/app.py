@@ -25,7 +25,7 @@ def create_app(connect: Callable[[], Any], redis: Any, settings: Settings, pool_
         version="1.0.0",
         description=DESCRIPTION,
         dependencies=[Depends(rate_limited)],
-        responses=problems.documented(413, 429, 500),
+        responses=problems.documented(413, 422, 429, 500),
     )
     app.state.context = Context(settings, Pool(connect, pool_size), redis)
     problems.install(app)

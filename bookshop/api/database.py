@@ -50,15 +50,22 @@ class Pool:
         for _ in range(size):
             self._slots.put(None)
 
+    def _idle_or_new(self) -> Any:
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
+            return self._connect()
+        try:
+            conn.ping()  # the server may have closed an idle connection (wait_timeout)
+            return conn
+        except Exception:
+            return self._connect()
+
     @contextmanager
     def connection(self) -> Iterator[Any]:
         self._slots.get()
         try:
-            try:
-                conn = self._idle.get_nowait()
-                conn.ping(reconnect=True)
-            except queue.Empty:
-                conn = self._connect()
+            conn = self._idle_or_new()
             try:
                 yield conn
             except BaseException:

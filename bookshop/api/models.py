@@ -6,10 +6,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 Isbn = Annotated[str, Field(pattern=r"^97[89][0-9]{10}$", examples=["9780131103627"])]
-Price = Annotated[Decimal, Field(gt=0, le=Decimal("999999.99"), max_digits=8, decimal_places=2)]
+# Money travels as a string ("12.50") so that no client rounds it through a float; a JSON number is accepted too.
+Price = Annotated[
+    Decimal,
+    Field(gt=0, le=Decimal("999999.99"), max_digits=8, decimal_places=2),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([1-9][0-9]{0,5}|0)\.[0-9]{2}$",
+            "not": {"const": "0.00"},
+            "examples": ["12.50"],
+        }
+    ),
+]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", examples=["en"])]
 
 

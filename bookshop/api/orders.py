@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from bookshop.api.context import Authenticated, Ctx
 from bookshop.api.idempotency import StoredResponse
 from bookshop.api.models import Order, OrderIn, OrderPage
-from bookshop.api.pagination import Sort, decode_cursor, link_header
+from bookshop.api.pagination import Cursor, Sort, decode_cursor, link_header
 from bookshop.api.problems import ProblemError, documented
 
 router = APIRouter(tags=["orders"])
@@ -42,7 +42,8 @@ def _load(conn: Any, order_ids: list[int]) -> list[dict[str, Any]]:
             {
                 "id": order["id"],
                 "customer_id": order["customer_id"],
-                "placed_at": order["placed_at"].isoformat(),
+                # RFC 3339 wants an offset; MySQL holds the time in UTC without one.
+                "placed_at": order["placed_at"].isoformat() + "Z",
                 "status": order["status"],
                 "lines": [
                     {"book_id": line["book_id"], "quantity": line["quantity"], "unit_price": str(line["unit_price"])}
@@ -153,7 +154,7 @@ def list_orders(
     caller: Authenticated,
     ctx: Ctx,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Cursor = None,
 ) -> Any:
     """The caller's orders, newest first (staff: everyone's)."""
     where, params = [], []

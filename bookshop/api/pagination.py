@@ -13,10 +13,17 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from fastapi import Query
+
 from bookshop.api.problems import ProblemError
+
+Cursor = Annotated[
+    str | None,
+    Query(pattern=r"^[A-Za-z0-9_-]+$", max_length=200, description="the cursor from the previous page's `next` link"),
+]
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,8 @@ SLUGS = {
 
 
 def install(app: FastAPI) -> None:
-    """Route every error through `problem()`."""
+    """Route every error through `problem()`, and document errors as Problem Details."""
+    app.openapi = openapi_with_problem_media_type(app)
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
@@ -132,6 +133,26 @@ def install(app: FastAPI) -> None:
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries for these error statuses, all Problem Details."""
-    return {
-        status: {"model": Problem, "description": TITLES[status], "content": {MEDIA_TYPE: {}}} for status in statuses
-    }
+    return {status: {"model": Problem, "description": TITLES[status]} for status in statuses}
+
+
+def openapi_with_problem_media_type(app: FastAPI) -> Any:
+    """The app's OpenAPI document, with error bodies under `application/problem+json`.
+
+    FastAPI files every documented model under the route's media type, `application/json`;
+    error responses are sent as Problem Details, so the document must say so.
+    """
+    default = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = default()
+            for operation in (op for path in document["paths"].values() for op in path.values()):
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[MEDIA_TYPE] = content.pop("application/json")
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    return openapi

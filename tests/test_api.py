@@ -1,0 +1,396 @@
+"""The Bookshop API (bookshop.api) against real MySQL and Redis, through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pytest
+
+from tests.api_fixtures import START, Api, start, unsigned_token
+
+pytestmark = pytest.mark.xdist_group("api")
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def api():
+    api = start("test-api", rate_limit=None)
+    yield api
+    api.lab.close()
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status and body["type"].startswith("https://") and body["title"] and body["detail"]
+    return body
+
+
+# --- reading the catalogue ----------------------------------------------------------------------------------
+def test_cursor_pages_visit_every_book_once_in_order(api: Api):
+    seen, url = [], "/v1/books?sort=-price&limit=37"
+    while url:
+        page = api.client.get(url).json()
+        seen += [(Decimal(book["price"]), book["id"]) for book in page["items"]]
+        url = page["next"]
+    expected = [
+        (row["price"], row["id"]) for row in api.sql("SELECT price, id FROM books ORDER BY price DESC, id DESC")
+    ]
+    assert seen == expected
+
+
+def test_offset_pages_drift_under_inserts_and_cursor_pages_do_not(api: Api):
+    def new_book(n: int) -> None:
+        book = {
+            "isbn": None,
+            "title": f"Drift {n}",
+            "author_id": 1,
+            "category": "Crime",
+            "price": "5.00",
+            "published": "2026-01-01",
+            "pages": None,
+            "language": "en",
+            "stock": 1,
+        }
+        assert api.client.post("/v1/books", json=book, headers=api.staff).status_code == 201
+
+    first = api.client.get("/v1/books?sort=-id&limit=10&offset=0").json()["items"]
+    first_by_cursor = api.client.get("/v1/books?sort=-id&limit=10")
+    for n in range(3):
+        new_book(n)
+    second = api.client.get("/v1/books?sort=-id&limit=10&offset=10").json()["items"]
+    after_cursor = api.client.get(first_by_cursor.json()["next"]).json()["items"]
+    offset_ids = [b["id"] for b in first + second]
+    cursor_ids = [b["id"] for b in first_by_cursor.json()["items"] + after_cursor]
+    assert len(offset_ids) - len(set(offset_ids)) == 3  # three rows seen twice
+    assert len(set(cursor_ids)) == 20 and cursor_ids == sorted(cursor_ids, reverse=True)
+
+
+def test_filters_select_what_they_say(api: Api):
+    page = api.client.get("/v1/books?category=Computing&language=en&min_price=10&max_price=30&limit=100").json()
+    rows = api.sql(
+        "SELECT b.id FROM books b JOIN categories c ON c.id = b.category_id WHERE c.name = 'Computing' "
+        "AND b.language = 'en' AND b.price BETWEEN 10 AND 30 ORDER BY b.id"
+    )
+    assert [b["id"] for b in page["items"]] == [row["id"] for row in rows] and rows
+
+
+def test_like_wildcards_in_q_are_literal(api: Api):
+    assert api.client.get("/v1/books?q=%25").json()["items"] == []
+    assert len(api.client.get("/v1/books?q=the&limit=100").json()["items"]) > 0
+
+
+def test_partial_response_has_the_fields_asked_and_a_weak_etag(api: Api):
+    response = api.client.get("/v1/books/5?fields=title,price")
+    assert response.json().keys() == {"title", "price"}
+    assert response.headers["etag"].startswith('W/"')
+
+
+def test_etag_revalidation_answers_304_without_a_body(api: Api):
+    first = api.client.get("/v1/books/6")
+    assert first.headers["cache-control"] == "public, max-age=60"
+    again = api.client.get("/v1/books/6", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == first.headers["etag"]
+    page = api.client.get("/v1/books?limit=5")
+    assert api.client.get("/v1/books?limit=5", headers={"If-None-Match": page.headers["etag"]}).status_code == 304
+
+
+def test_version_2_says_the_currency(api: Api):
+    v1, v2 = api.client.get("/v1/books/8").json(), api.client.get("/v2/books/8").json()
+    assert v2["price"] == {"amount": v1["price"], "currency": "EUR"}
+
+
+def test_deprecated_version_1_announces_its_successor():
+    from datetime import UTC, datetime
+
+    api = start(
+        "test-api-deprecation",
+        v1_deprecated_at=datetime(2026, 1, 1, tzinfo=UTC),
+        v1_sunset=datetime(2026, 7, 1, tzinfo=UTC),
+    )
+    try:
+        headers = api.client.get("/v1/books/3").headers
+        assert headers["deprecation"] == "@1767225600"
+        assert headers["sunset"] == "Wed, 01 Jul 2026 00:00:00 GMT"
+        assert headers["link"] == '</v2/books/3>; rel="successor-version"'
+    finally:
+        api.lab.close()
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+def test_if_match_prevents_a_lost_update(api: Api):
+    etag = api.client.get("/v1/books/10").headers["etag"]
+    alice = api.client.patch("/v1/books/10", json={"price": "11.00"}, headers={**api.staff, "If-Match": etag})
+    bob = api.client.patch("/v1/books/10", json={"price": "12.00"}, headers={**api.staff, "If-Match": etag})
+    assert alice.status_code == 200 and alice.headers["etag"] != etag
+    assert_problem(bob, 412)
+    assert api.sql("SELECT price FROM books WHERE id = 10")[0]["price"] == Decimal("11.00")
+
+
+def test_merge_patch_removes_a_nullable_member_and_refuses_null_title(api: Api):
+    etag = api.client.get("/v1/books/11").headers["etag"]
+    patched = api.client.patch(
+        "/v1/books/11",
+        json={"pages": None},
+        headers={**api.staff, "If-Match": etag, "Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 200 and patched.json()["pages"] is None
+    assert_problem(
+        api.client.patch(
+            "/v1/books/11", json={"title": None}, headers={**api.staff, "If-Match": patched.headers["etag"]}
+        ),
+        422,
+    )
+
+
+def test_created_book_has_location_and_can_be_read_back(api: Api):
+    book = {
+        "isbn": "9780000000019",
+        "title": "Created",
+        "author_id": 2,
+        "category": "History",
+        "price": "20.00",
+        "published": "2025-05-05",
+        "pages": 100,
+        "language": "fr",
+        "stock": 3,
+    }
+    created = api.client.post("/v1/books", json=book, headers=api.staff)
+    assert created.status_code == 201
+    read = api.client.get(created.headers["location"]).json()
+    assert {k: read[k] for k in book} == book
+
+
+# --- orders -------------------------------------------------------------------------------------------------
+def order_count(api: Api, customer_id: int) -> int:
+    return api.sql("SELECT COUNT(*) AS n FROM orders WHERE customer_id = %s", customer_id)[0]["n"]
+
+
+def test_a_retried_order_with_its_key_is_placed_once(api: Api):
+    headers = {**api.customer(21), "Idempotency-Key": "order-21-a"}
+    stock = api.sql("SELECT stock FROM books WHERE id = 12")[0]["stock"]
+    before = order_count(api, 21)
+    first = api.client.post("/v1/orders", json={"lines": [{"book_id": 12, "quantity": 1}]}, headers=headers)
+    retry = api.client.post("/v1/orders", json={"lines": [{"book_id": 12, "quantity": 1}]}, headers=headers)
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json() and retry.headers["idempotent-replayed"] == "true"
+    assert order_count(api, 21) == before + 1
+    assert api.sql("SELECT stock FROM books WHERE id = 12")[0]["stock"] == stock - 1
+
+
+def test_without_a_key_a_retry_places_a_second_order(api: Api):
+    before = order_count(api, 22)
+    for _ in range(2):
+        api.client.post("/v1/orders", json={"lines": [{"book_id": 13, "quantity": 1}]}, headers=api.customer(22))
+    assert order_count(api, 22) == before + 2
+
+
+def test_a_key_reused_with_another_body_is_refused(api: Api):
+    headers = {**api.customer(23), "Idempotency-Key": "order-23"}
+    api.client.post("/v1/orders", json={"lines": [{"book_id": 14, "quantity": 1}]}, headers=headers)
+    assert_problem(
+        api.client.post("/v1/orders", json={"lines": [{"book_id": 14, "quantity": 2}]}, headers=headers), 422
+    )
+
+
+def test_a_key_still_in_flight_answers_409(api: Api):
+    context = api.client.app.state.context
+    body = {"lines": [{"book_id": 15, "quantity": 1}]}
+    assert context.idempotency.claim("24", "order-24", body) is None  # the first request, still running
+    response = api.client.post("/v1/orders", json=body, headers={**api.customer(24), "Idempotency-Key": "order-24"})
+    assert_problem(response, 409)
+    assert response.headers["retry-after"] == "1"
+
+
+def test_another_customers_order_is_not_found_and_staff_can_read_it(api: Api):
+    placed = api.client.post("/v1/orders", json={"lines": [{"book_id": 16, "quantity": 1}]}, headers=api.customer(25))
+    url = placed.headers["location"]
+    assert api.client.get(url, headers=api.customer(25)).status_code == 200
+    assert_problem(api.client.get(url, headers=api.customer(26)), 404)
+    assert api.client.get(url, headers=api.staff).json()["customer_id"] == 25
+
+
+def test_my_orders_are_mine_newest_first(api: Api):
+    items = api.client.get("/v1/orders?limit=100", headers=api.customer(3)).json()["items"]
+    expected = api.sql("SELECT id FROM orders WHERE customer_id = 3 ORDER BY id DESC")
+    assert [o["id"] for o in items] == [row["id"] for row in expected] and items
+    totals = api.sql("SELECT SUM(quantity * unit_price) AS t FROM order_lines WHERE order_id = %s", items[0]["id"])
+    assert Decimal(items[0]["total"]) == totals[0]["t"]
+
+
+def test_a_long_report_answers_202_and_its_job_leads_to_the_result(api: Api):
+    started = api.client.post("/v1/reports", json={"year": 2024}, headers=api.staff)
+    assert started.status_code == 202 and started.headers["location"].startswith("/v1/jobs/")
+    deadline = time.monotonic() + 10
+    while (job := api.client.get(started.headers["location"], headers=api.staff).json())["status"] != "done":
+        assert job["status"] in ("queued", "running") and time.monotonic() < deadline
+        time.sleep(0.05)
+    report = api.client.get(job["links"]["result"], headers=api.staff).json()
+    expected = api.sql(
+        "SELECT SUM(l.quantity * l.unit_price) AS revenue FROM orders o JOIN order_lines l ON l.order_id = o.id "
+        "WHERE o.status <> 'cancelled' AND YEAR(o.placed_at) = 2024"
+    )[0]["revenue"]
+    assert sum(Decimal(row["revenue"]) for row in report["sales"]) == expected
+
+
+# --- authentication and limits ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "make_header",
+    [
+        pytest.param(lambda api: {"Authorization": "Bearer " + unsigned_token(sub="7", role="staff")}, id="alg-none"),
+        pytest.param(lambda api: {"Authorization": "Bearer not.a.jwt"}, id="garbage"),
+        pytest.param(lambda api: {"Authorization": "Basic YW5uOnB3"}, id="wrong-scheme"),
+        pytest.param(lambda api: api.bearer("ann", "staff", aud="another-api"), id="wrong-audience"),
+        pytest.param(lambda api: api.bearer("ann", "owner"), id="unknown-role"),
+    ],
+)
+def test_bad_credentials_are_401_with_a_bearer_challenge(api: Api, make_header):
+    response = api.client.get("/v1/orders", headers=make_header(api))
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"].startswith('Bearer realm="bookshop"')
+
+
+def test_a_token_expires_on_the_apis_clock(api: Api):
+    headers = api.customer(3)
+    assert api.client.get("/v1/orders", headers=headers).status_code == 200
+    api.clock.now += 15 * 60 + 31  # the lifetime, plus the leeway
+    try:
+        assert 'error="invalid_token"' in assert_problem_headers(api.client.get("/v1/orders", headers=headers))
+    finally:
+        api.clock.now = START
+
+
+def assert_problem_headers(response) -> str:
+    assert_problem(response, 401)
+    return response.headers["www-authenticate"]
+
+
+def test_rate_limit_answers_429_with_retry_after_then_recovers():
+    api = start("test-api-ratelimit", rate_limit=(3, 0.5))
+    try:
+        statuses = [api.client.get("/v1/books/1").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = api.client.get("/v1/books/1")
+        assert_problem(limited, 429)
+        assert limited.headers["retry-after"] == "2" and limited.headers["ratelimit-remaining"] == "0"
+        api.clock.now += 2
+        assert api.client.get("/v1/books/1").status_code == 200
+        # Each caller has a bucket of its own.
+        assert api.client.get("/v1/books/1", headers=api.customer(4)).status_code == 200
+    finally:
+        api.lab.close()
+
+
+def test_cors_preflight_allows_only_the_listed_origin():
+    api = start("test-api-cors", cors_origins=("https://shop.example",))
+    try:
+        ask = {"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "if-match"}
+        allowed = api.client.options("/v1/books/1", headers={"Origin": "https://shop.example", **ask})
+        refused = api.client.options("/v1/books/1", headers={"Origin": "https://evil.example", **ask})
+        assert allowed.headers["access-control-allow-origin"] == "https://shop.example"
+        assert "access-control-allow-origin" not in refused.headers
+    finally:
+        api.lab.close()
+
+
+def test_a_request_id_is_kept_or_made_and_logged(api: Api, caplog):
+    with caplog.at_level("INFO", logger="bookshop.api.access"):
+        kept = api.client.get("/v1/books/1", headers={"X-Request-ID": "abc-123"})
+        made = api.client.get("/v1/books/1", headers={"X-Request-ID": "bad id\nwith newline"})
+    assert kept.headers["x-request-id"] == "abc-123"
+    assert len(made.headers["x-request-id"]) == 32
+    assert '"request_id": "abc-123"' in caplog.records[0].getMessage()
+
+
+# --- bad input: a problem, and nothing changed ----------------------------------------------------------------
+BOOK = {
+    "isbn": None,
+    "title": "T",
+    "author_id": 1,
+    "category": "Crime",
+    "price": "5.00",
+    "published": "2026-01-01",
+    "pages": None,
+    "language": "en",
+    "stock": 1,
+}
+TAKEN_ISBN = "SELECT isbn FROM books WHERE isbn IS NOT NULL ORDER BY id LIMIT 1"
+STAFF, CUSTOMER, OTHER = "staff", "customer", "other"
+
+BAD_REQUESTS = [
+    # (method, path, json body, who, extra headers, status)
+    ("GET", "/v1/books?sort=bogus", None, None, {}, 422),
+    ("GET", "/v1/books?limit=0", None, None, {}, 422),
+    ("GET", "/v1/books?cursor=!!!", None, None, {}, 422),
+    ("GET", "/v1/books?cursor=WzJd&offset=3", None, None, {}, 400),
+    ("GET", "/v1/books?sort=price&cursor=WzJd", None, None, {}, 400),
+    ("GET", "/v1/books?fields=password", None, None, {}, 422),
+    ("GET", "/v1/books?language=english", None, None, {}, 422),
+    ("GET", "/v1/books?min_price=-1", None, None, {}, 422),
+    ("GET", "/v1/books/abc", None, None, {}, 422),
+    ("GET", "/v1/books/999999", None, None, {}, 404),
+    ("GET", "/v1/books/1?fields=", None, None, {}, 422),
+    ("GET", "/v2/books/999999", None, None, {}, 404),
+    ("POST", "/v1/books", BOOK, None, {}, 401),
+    ("POST", "/v1/books", BOOK, CUSTOMER, {}, 403),
+    ("POST", "/v1/books", {**BOOK, "price": "0"}, STAFF, {}, 422),
+    ("POST", "/v1/books", {**BOOK, "admin": True}, STAFF, {}, 422),
+    ("POST", "/v1/books", {k: v for k, v in BOOK.items() if k != "title"}, STAFF, {}, 422),
+    ("POST", "/v1/books", {**BOOK, "category": "Poetry"}, STAFF, {}, 422),
+    ("POST", "/v1/books", {**BOOK, "author_id": 9999}, STAFF, {}, 422),
+    ("POST", "/v1/books", {**BOOK, "isbn": TAKEN_ISBN}, STAFF, {}, 409),
+    ("POST", "/v1/books", "{not json", STAFF, {}, 422),
+    ("POST", "/v1/books", {**BOOK, "title": "x" * 20_000}, STAFF, {}, 413),
+    ("PUT", "/v1/books/1", BOOK, STAFF, {}, 428),
+    ("PUT", "/v1/books/1", BOOK, STAFF, {"If-Match": '"999"'}, 412),
+    ("PUT", "/v1/books/1", BOOK, STAFF, {"If-Match": 'W/"1"'}, 412),
+    ("PUT", "/v1/books/999999", BOOK, STAFF, {"If-Match": '"1"'}, 404),
+    ("PUT", "/v1/books/1", {**BOOK, "stock": -1}, STAFF, {"If-Match": '"1"'}, 422),
+    ("PATCH", "/v1/books/1", {"title": None}, STAFF, {"If-Match": '"1"'}, 422),
+    ("PATCH", "/v1/books/1", {"price": "1.00"}, CUSTOMER, {"If-Match": '"1"'}, 403),
+    ("DELETE", "/v1/books/1", None, STAFF, {}, 405),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 1, "quantity": 1}]}, None, {}, 401),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 1, "quantity": 1}]}, STAFF, {}, 403),
+    ("POST", "/v1/orders", {"lines": []}, CUSTOMER, {}, 422),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 1, "quantity": 0}]}, CUSTOMER, {}, 422),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 999999, "quantity": 1}]}, CUSTOMER, {}, 422),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 1, "quantity": 1}] * 2}, CUSTOMER, {}, 422),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 2, "quantity": 10}]}, CUSTOMER, {}, 409),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 1, "quantity": 1}]}, CUSTOMER, {"Idempotency-Key": "a b"}, 422),
+    ("GET", "/v1/orders/1", None, OTHER, {}, 404),
+    ("GET", "/v1/orders/abc", None, CUSTOMER, {}, 422),
+    ("GET", "/v1/orders?cursor=xyz", None, CUSTOMER, {}, 400),
+    ("GET", "/v1/orders", None, None, {}, 401),
+    ("POST", "/v1/reports", {"year": 2024}, CUSTOMER, {}, 403),
+    ("POST", "/v1/reports", {"year": 1900}, STAFF, {}, 422),
+    ("GET", "/v1/jobs/424242", None, STAFF, {}, 404),
+    ("GET", "/v1/reports/424242", None, STAFF, {}, 404),
+    ("GET", "/v1/nowhere", None, None, {}, 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "who", "headers", "status"),
+    BAD_REQUESTS,
+    ids=[f"{m} {p} {s}" for m, p, _, _, _, s in BAD_REQUESTS],
+)
+def test_bad_input_gets_a_problem_and_changes_nothing(api: Api, method, path, body, who, headers, status):
+    who_headers = {STAFF: api.staff, CUSTOMER: api.customer(5), OTHER: api.customer(6), None: {}}[who]
+    if isinstance(body, dict) and body.get("isbn") == TAKEN_ISBN:
+        body = {**body, "isbn": api.sql(TAKEN_ISBN)[0]["isbn"]}
+    if path == "/v1/orders/1":  # an order of customer 5's, read by customer 6
+        path = f"/v1/orders/{api.sql('SELECT id FROM orders WHERE customer_id = 5 ORDER BY id LIMIT 1')[0]['id']}"
+    content = body if isinstance(body, str) else None
+    json_body = None if isinstance(body, str) else body
+    before = api.state()
+    response = api.client.request(
+        method,
+        path,
+        json=json_body,
+        content=content,
+        headers={**who_headers, **headers, **({"Content-Type": "application/json"} if content else {})},
+    )
+    assert_problem(response, status)
+    assert api.state() == before
