@@ -14,7 +14,7 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-VOLATILE_HEADERS = {"date": "<date>", "x-request-id": "<request id>"}
+VOLATILE_HEADERS = {"date": "<date>", "x-request-id": "<request id>", "authorization": "Bearer <token>"}
 PORT = re.compile(r"127\.0\.0\.1:\d+")
 
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Depends, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from bookshop.api import books, middleware, orders, problems, reports
 from bookshop.api.context import Context, Settings, rate_limited
@@ -25,14 +24,14 @@ def create_app(connect: Callable[[], Any], redis: Any, settings: Settings, pool_
         version="1.0.0",
         description=DESCRIPTION,
         dependencies=[Depends(rate_limited)],
-        responses=problems.documented(413, 422, 429, 500),
+        responses=problems.documented(400, 413, 422, 429, 500),
     )
     app.state.context = Context(settings, Pool(connect, pool_size), redis)
     problems.install(app)
     middleware.install(app, settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            middleware.ProblemCORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "PUT", "PATCH"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],

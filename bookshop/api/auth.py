@@ -54,12 +54,20 @@ def _unauthenticated(detail: str, error: str | None = "invalid_token") -> Proble
 
 
 def verify(authorization: str | None, secret: str, now: float) -> Caller:
-    """The caller named by an `Authorization: Bearer <jwt>` header, or a 401 problem."""
+    """The caller named by an `Authorization: Bearer <jwt>` header, or a 401 problem (400 if malformed)."""
     if not authorization:
         raise _unauthenticated("send 'Authorization: Bearer <token>'", error=None)
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthenticated("the Authorization header must be 'Bearer <token>'", error="invalid_request")
+    if scheme.lower() != "bearer":
+        # Another scheme is no malformed bearer request: RFC 6750, 3.1, a challenge without an error code.
+        raise _unauthenticated(f"this API takes 'Authorization: Bearer <token>', not {scheme!r}", error=None)
+    if not token.strip():
+        raise ProblemError(
+            400,
+            "invalid-request",
+            "the Authorization header holds no token after 'Bearer'",
+            headers={"WWW-Authenticate": 'Bearer realm="bookshop", error="invalid_request"'},
+        )
     try:
         claims = jwt.decode(
             token.strip(),

@@ -56,23 +56,31 @@ def context(request: Request) -> Context:
 
 
 Ctx = Annotated[Context, Depends(context)]
+UNKNOWN = object()  # the caller before its token has been checked
 
 
 def identify(request: Request, ctx: Ctx) -> Caller | None:
     """The verified caller, or None without an Authorization header; a bad token is a 401."""
-    header = request.headers.get("authorization")
-    caller = verify(header, ctx.settings.secret, ctx.settings.clock()) if header is not None else None
-    request.state.caller = caller
-    return caller
+    if getattr(request.state, "caller", UNKNOWN) is UNKNOWN:
+        header = request.headers.get("authorization")
+        request.state.caller = verify(header, ctx.settings.secret, ctx.settings.clock()) if header else None
+    return request.state.caller
 
 
 Identified = Annotated[Caller | None, Depends(identify)]
 
 
-def rate_limited(request: Request, caller: Identified, ctx: Ctx) -> None:
-    """One token bucket per caller (per client address when anonymous); 429 when empty."""
+def rate_limited(request: Request, ctx: Ctx) -> None:
+    """One token bucket per caller (per client address when anonymous or refused); 429 when empty.
+
+    A refused token still spends a token of its address's bucket, so that guessing tokens is throttled too.
+    """
     if ctx.limiter is None:
         return
+    try:
+        caller, refusal = identify(request, ctx), None
+    except ProblemError as refused:
+        caller, refusal = None, refused
     who = f"{caller.role}:{caller.subject}" if caller else f"ip:{request.client.host if request.client else '?'}"
     decision = ctx.limiter.take(who, ctx.settings.clock())
     request.state.rate_limit_headers = decision.headers(ctx.limiter.capacity)
@@ -83,6 +91,8 @@ def rate_limited(request: Request, caller: Identified, ctx: Ctx) -> None:
             f"too many requests; retry in {decision.retry_after_s} s",
             headers=request.state.rate_limit_headers,
         )
+    if refusal is not None:
+        raise refusal
 
 
 def authenticated(caller: Identified) -> Caller:

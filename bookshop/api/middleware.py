@@ -1,4 +1,4 @@
-"""What wraps every request: a request id and one access-log line, and a cap on body size."""
+"""What wraps every request: a request id and one access-log line, a cap on body size, and CORS."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 
 from bookshop.api.problems import problem
 
@@ -58,3 +60,14 @@ def install(app: FastAPI, max_body_bytes: int) -> None:
             )
         )
         return response
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS middleware, with a refused preflight answered as Problem Details, not plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        kept = {k: v for k, v in response.headers.items() if k not in ("content-length", "content-type")}
+        return problem(400, "cors-refused", bytes(response.body).decode(), headers=kept)
