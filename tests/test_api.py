@@ -316,6 +316,13 @@ def test_cors_preflight_allows_only_the_listed_origin():
         api.lab.close()
 
 
+def test_405_lists_every_method_of_the_path(api: Api):
+    response = api.client.delete("/v1/books/42")
+    assert_problem(response, 405)
+    assert response.headers["allow"] == "GET, PATCH, PUT"
+    assert api.client.put("/v1/books", json={}).headers["allow"] == "GET, POST"
+
+
 def test_a_request_id_is_kept_or_made_and_logged(api: Api, caplog):
     with caplog.at_level("INFO", logger="bookshop.api.access"):
         kept = api.client.get("/v1/books/1", headers={"X-Request-ID": "abc-123"})

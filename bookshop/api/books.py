@@ -18,7 +18,6 @@ from bookshop.api.problems import ProblemError, documented
 router = APIRouter(tags=["books"])
 
 FIELDS = tuple(Book.model_fields)
-SORTABLE = ("id", "title", "price", "published")
 SortOrder = Literal["id", "-id", "title", "-title", "price", "-price", "published", "-published"]
 _ONE_FIELD = "(" + "|".join(FIELDS) + ")"
 FieldList = Annotated[
@@ -31,8 +30,10 @@ FieldList = Annotated[
 ]
 ITEM_CACHE = "public, max-age=60"
 LIST_CACHE = "public, max-age=10"
+# STRAIGHT_JOIN: read books first, in the order asked, and stop at the page's end. Left to itself, MariaDB
+# may start from categories and sort the whole join before it can return the first 20 rows.
 SELECT = """
-    SELECT b.id, b.isbn, b.title, b.author_id, a.name AS author, c.name AS category, b.price, b.published,
+    SELECT STRAIGHT_JOIN b.id, b.isbn, b.title, b.author_id, a.name AS author, c.name AS category, b.price, b.published,
            b.pages, b.language, b.stock, b.version
     FROM books b JOIN authors a ON a.id = b.author_id JOIN categories c ON c.id = b.category_id
 """
@@ -92,17 +93,18 @@ def list_books(
     cursor: Cursor = None,
     fields: FieldList = None,
 ) -> Any:
-    order = Sort.parse(sort, SORTABLE)
+    order = Sort.parse(sort)
     names = _fields(fields)
     if offset is not None and cursor is not None:
         raise ProblemError(400, "invalid-page", "send offset or cursor, not both")
     filters = {
         "b.title LIKE %s": _like(q),
-        "c.name = %s": category,
+        # By id, so that the index on books.category_id serves it (the join order is fixed).
+        "b.category_id = (SELECT id FROM categories WHERE name = %s)": category,
         "b.language = %s": language,
         "b.author_id = %s": author_id,
-        "b.price >= %s": min_price,
-        "b.price <= %s": max_price,
+        "b.price >= %s": _decimal(min_price),
+        "b.price <= %s": _decimal(max_price),
     }
     where = [clause for clause, value in filters.items() if value is not None]
     params = [value for value in filters.values() if value is not None]

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://bookshop.example/problems/"
@@ -117,10 +118,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+        headers = dict(exc.headers or {})
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no resource at {request.url.path}"
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route that matched the path; RFC 9110, 15.5.6, wants all.
+            headers["Allow"] = ", ".join(allowed_methods(app, request))
+            detail = f"{request.method} is not allowed on {request.url.path}; allowed: {headers['Allow']}"
         slug = SLUGS.get(exc.status_code, "http-error")
-        return problem(exc.status_code, slug, detail, instance=request.url.path, headers=dict(exc.headers or {}))
+        return problem(exc.status_code, slug, detail, instance=request.url.path, headers=headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
@@ -129,6 +135,15 @@ def install(app: FastAPI) -> None:
         return problem(
             500, "internal-error", "the server failed to answer; the error is logged", instance=request.url.path
         )
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method the API documents at this request's path (its OpenAPI paths are its routes)."""
+    methods = set()
+    for template, operations in app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.url.path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods)
 
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -152,6 +167,12 @@ def openapi_with_problem_media_type(app: FastAPI) -> Any:
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         content[MEDIA_TYPE] = content.pop("application/json")
+                        # FastAPI's own 422 documents its default body, which problem() replaces.
+                        content[MEDIA_TYPE]["schema"] = {"$ref": "#/components/schemas/Problem"}
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.pop("HTTPValidationError", None)
+            schemas.pop("ValidationError", None)
             app.openapi_schema = document
         return app.openapi_schema
 
