@@ -105,6 +105,10 @@ def test_version_2_says_the_currency(api: Api):
 def test_deprecated_version_1_announces_its_successor():
     from datetime import UTC, datetime
 
+    from bookshop.api import Settings
+
+    with pytest.raises(ValueError, match="aware datetime"):
+        Settings(secret="s", v1_sunset=datetime(2026, 7, 1))  # naive: whose midnight?
     api = start(
         "test-api-deprecation",
         v1_deprecated_at=datetime(2026, 1, 1, tzinfo=UTC),
@@ -222,6 +226,14 @@ def test_another_customers_order_is_not_found_and_staff_can_read_it(api: Api):
     assert api.client.get(url, headers=api.staff).json()["customer_id"] == 25
 
 
+def test_an_order_revalidates_with_its_etag(api: Api):
+    url = f"/v1/orders/{api.sql('SELECT id FROM orders WHERE customer_id = 7 ORDER BY id LIMIT 1')[0]['id']}"
+    first = api.client.get(url, headers=api.customer(7))
+    assert first.headers["cache-control"] == "private, no-cache"
+    again = api.client.get(url, headers={**api.customer(7), "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
 def test_my_orders_are_mine_newest_first(api: Api):
     items = api.client.get("/v1/orders?limit=100", headers=api.customer(3)).json()["items"]
     expected = api.sql("SELECT id FROM orders WHERE customer_id = 3 ORDER BY id DESC")
@@ -260,6 +272,10 @@ def test_bad_credentials_are_401_with_a_bearer_challenge(api: Api, make_header):
     response = api.client.get("/v1/orders", headers=make_header(api))
     assert_problem(response, 401)
     assert response.headers["www-authenticate"].startswith('Bearer realm="bookshop"')
+
+
+def test_a_bad_token_is_refused_on_public_routes_too(api: Api):
+    assert_problem(api.client.get("/v1/books/1", headers={"Authorization": "Bearer garbage"}), 401)
 
 
 def test_a_bearer_header_without_a_token_is_a_400(api: Api):

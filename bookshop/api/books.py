@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import Decimal
 from email.utils import format_datetime
 from typing import Annotated, Any, Literal
@@ -145,7 +146,7 @@ def _deprecation(ctx: Ctx, book_id: int) -> dict[str, str]:
         "Link": f'</v2/books/{book_id}>; rel="successor-version"',
     }
     if sunset is not None:
-        headers["Sunset"] = format_datetime(sunset, usegmt=True)
+        headers["Sunset"] = format_datetime(sunset.astimezone(UTC), usegmt=True)
     return headers
 
 

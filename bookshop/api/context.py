@@ -31,6 +31,12 @@ class Settings:
     v1_deprecated_at: datetime | None = None  # set (aware, UTC): version 1 of a book says it is deprecated
     v1_sunset: datetime | None = None  # and from when it will stop answering
 
+    def __post_init__(self) -> None:
+        for name in ("v1_deprecated_at", "v1_sunset"):
+            moment = getattr(self, name)
+            if moment is not None and moment.utcoffset() is None:
+                raise ValueError(f"Settings.{name} must be an aware datetime, e.g. datetime(2026, 7, 1, tzinfo=UTC)")
+
 
 @dataclass
 class Context:
@@ -75,12 +81,14 @@ def rate_limited(request: Request, ctx: Ctx) -> None:
 
     A refused token still spends a token of its address's bucket, so that guessing tokens is throttled too.
     """
-    if ctx.limiter is None:
-        return
     try:
         caller, refusal = identify(request, ctx), None
     except ProblemError as refused:
         caller, refusal = None, refused
+    if ctx.limiter is None:
+        if refusal is not None:
+            raise refusal
+        return
     who = f"{caller.role}:{caller.subject}" if caller else f"ip:{request.client.host if request.client else '?'}"
     decision = ctx.limiter.take(who, ctx.settings.clock())
     request.state.rate_limit_headers = decision.headers(ctx.limiter.capacity)
