@@ -14,11 +14,14 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-VOLATILE_HEADERS = {"date": "<date>", "x-request-id": "<request id>", "authorization": "Bearer <token>"}
+VOLATILE_HEADERS = {"date": "<date>", "x-request-id": "<request id>"}
 PORT = re.compile(r"127\.0\.0\.1:\d+")
 
 
 def _stable(name: str, value: str) -> str:
+    if name.lower() == "authorization":  # the scheme stays, the credentials never print
+        scheme, _, credentials = value.partition(" ")
+        return f"{scheme} <{'token' if scheme.lower() == 'bearer' else 'credentials'}>" if credentials else scheme
     return VOLATILE_HEADERS.get(name.lower(), PORT.sub("127.0.0.1:<port>", value))
 
 

@@ -315,6 +315,10 @@ def test_rate_limit_answers_429_with_retry_after_then_recovers():
         api.clock.now += 6  # the address's bucket full again
         guesses = [api.client.get("/v1/books/1", headers={"Authorization": "Bearer guess"}) for _ in range(4)]
         assert [r.status_code for r in guesses] == [401, 401, 401, 429]
+        # Then even a right token from that address waits: the answer no longer tells a right guess apart.
+        assert api.client.get("/v1/books/1", headers=api.customer(5)).status_code == 429
+        api.clock.now += 2
+        assert api.client.get("/v1/books/1", headers=api.customer(5)).status_code == 200
     finally:
         api.lab.close()
 

@@ -165,3 +165,26 @@ def test_go_race_detector_and_go_servers():
     server = start_process([str(build_go(server_source)), str(port)], port, "go-server")
     assert httpx.get(f"http://127.0.0.1:{port}/").text == "go"
     server.stop()
+
+
+def test_http_exchanges_print_as_stable_text():
+    from fastapi import FastAPI
+
+    from courselab.http import exchange, wire
+    from courselab.servers import BackgroundServer
+
+    app = FastAPI()
+
+    @app.get("/hello")
+    def hello() -> dict[str, str]:
+        return {"hello": "world"}
+
+    with BackgroundServer(app) as server:
+        raw = wire(server.url, "GET /hello HTTP/1.1\nHost: example\nConnection: close\n\n")
+        with httpx.Client(base_url=server.url) as client:
+            bearer = exchange(client.get("/hello", headers={"Authorization": "Bearer secret.jwt.value"}))
+            basic = exchange(client.get("/hello", auth=("ann", "pw")))
+    assert raw.splitlines()[0] == "HTTP/1.1 200 OK" and "date: <date>" in raw and raw.endswith('{"hello":"world"}')
+    assert "authorization: Bearer <token>" in bearer and "secret" not in bearer
+    assert "authorization: Basic <credentials>" in basic
+    assert f":{server.port}" not in bearer and "host: 127.0.0.1:<port>" in bearer

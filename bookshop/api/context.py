@@ -14,7 +14,7 @@ from bookshop.api.auth import Caller, verify
 from bookshop.api.database import Pool
 from bookshop.api.idempotency import IdempotencyKeys
 from bookshop.api.problems import ProblemError
-from bookshop.api.ratelimit import TokenBucket
+from bookshop.api.ratelimit import Decision, TokenBucket
 
 
 @dataclass(frozen=True)
@@ -77,21 +77,29 @@ Identified = Annotated[Caller | None, Depends(identify)]
 
 
 def rate_limited(request: Request, ctx: Ctx) -> None:
-    """One token bucket per caller (per client address when anonymous or refused); 429 when empty.
+    """One token bucket per caller (per client address when anonymous); 429 when it is empty.
 
-    A refused token still spends a token of its address's bucket, so that guessing tokens is throttled too.
+    Refused tokens fill a bucket of their own per address. Once it is empty the address gets 429 before its
+    token is even checked, so a guess that happens to be right cannot be told from a wrong one.
     """
+    address = f"ip:{request.client.host if request.client else '?'}"
+    now = ctx.settings.clock()
+    failures = f"auth-failures:{address}"
+    if ctx.limiter is not None and "authorization" in request.headers:
+        _refuse_when_empty(request, ctx.limiter, ctx.limiter.take(failures, now, cost=0))
     try:
-        caller, refusal = identify(request, ctx), None
-    except ProblemError as refused:
-        caller, refusal = None, refused
-    if ctx.limiter is None:
-        if refusal is not None:
-            raise refusal
-        return
-    who = f"{caller.role}:{caller.subject}" if caller else f"ip:{request.client.host if request.client else '?'}"
-    decision = ctx.limiter.take(who, ctx.settings.clock())
-    request.state.rate_limit_headers = decision.headers(ctx.limiter.capacity)
+        caller = identify(request, ctx)
+    except ProblemError:
+        if ctx.limiter is not None:
+            ctx.limiter.take(failures, now)
+        raise
+    if ctx.limiter is not None:
+        who = f"{caller.role}:{caller.subject}" if caller else address
+        _refuse_when_empty(request, ctx.limiter, ctx.limiter.take(who, now))
+
+
+def _refuse_when_empty(request: Request, limiter: TokenBucket, decision: Decision) -> None:
+    request.state.rate_limit_headers = decision.headers(limiter.capacity)
     if not decision.allowed:
         raise ProblemError(
             429,
@@ -99,8 +107,6 @@ def rate_limited(request: Request, ctx: Ctx) -> None:
             f"too many requests; retry in {decision.retry_after_s} s",
             headers=request.state.rate_limit_headers,
         )
-    if refusal is not None:
-        raise refusal
 
 
 def authenticated(caller: Identified) -> Caller:

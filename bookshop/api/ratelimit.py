@@ -11,11 +11,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-# KEYS[1] bucket; ARGV: capacity, rate per second, now (s). Returns {allowed, tokens left * 1000, retry after ms}.
+# KEYS[1] bucket; ARGV: capacity, rate per second, now (s), cost (1 takes a token, 0 only looks).
+# Returns {allowed, tokens left * 1000, retry after ms}.
 TOKEN_BUCKET = """
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
@@ -23,7 +25,7 @@ tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
 local allowed = 0
 local wait_ms = 0
 if tokens >= 1 then
-  tokens = tokens - 1
+  tokens = tokens - cost
   allowed = 1
 else
   wait_ms = math.ceil((1 - tokens) / rate * 1000)
@@ -52,8 +54,9 @@ class TokenBucket:
         self.capacity, self.rate_per_s, self.prefix = capacity, rate_per_s, prefix
         self._script = redis.register_script(TOKEN_BUCKET)
 
-    def take(self, caller: str, now: float) -> Decision:
+    def take(self, caller: str, now: float, cost: int = 1) -> Decision:
+        """Spend `cost` tokens of `caller`'s bucket if it has one; `cost=0` only asks whether it has."""
         allowed, tokens_milli, wait_ms = self._script(
-            keys=[f"{self.prefix}ratelimit:{caller}"], args=[self.capacity, self.rate_per_s, repr(now)]
+            keys=[f"{self.prefix}ratelimit:{caller}"], args=[self.capacity, self.rate_per_s, repr(now), cost]
         )
         return Decision(bool(allowed), int(tokens_milli) // 1000, math.ceil(int(wait_ms) / 1000))
