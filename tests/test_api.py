@@ -443,3 +443,10 @@ def test_bad_input_gets_a_problem_and_changes_nothing(api: Api, method, path, bo
     )
     assert_problem(response, status)
     assert api.state() == before
+
+
+def test_the_group_keeps_this_module_on_one_worker(request):
+    # Two workers would share the lab's database. pytest-xdist groups by suffixing node ids, which some
+    # pytest versions silently ignore (see requirements.txt); this fails if that ever happens again.
+    if hasattr(request.config, "workerinput") and request.config.getvalue("loadgroup"):
+        assert request.node.nodeid.endswith("@api")
