@@ -156,6 +156,23 @@ def test_a_notebook_page_shows_outputs_math_and_follows_the_scheme(visit, scheme
     assert not lesson.problems, lesson.problems
 
 
+def test_the_scheme_toggle_switches_remembers_and_answers_enter(visit):
+    home = visit(CHAPTER, "dark")
+    page = home.page
+    scheme = lambda: page.evaluate("document.body.dataset.mdColorScheme")  # noqa: E731
+    toggle = page.locator("[data-course-palette] label:not([hidden])")
+    assert scheme() == "slate" and toggle.get_attribute("title") == "Switch to light mode"
+    toggle.click()
+    assert scheme() == "default" and toggle.get_attribute("title") == "Switch to dark mode"
+    page.reload(wait_until="networkidle")
+    assert scheme() == "default", "the reader's pick is forgotten on the next page"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert scheme() == "slate"
+    assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+    assert not home.problems, home.problems
+
+
 def test_math_renders_after_instant_navigation(visit):
     branch = visit("databases/")
     branch.page.locator(f".md-content a[href$='{LAB}']").first.click()
