@@ -36,7 +36,7 @@ class Api:
     staff: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.staff = self.bearer("ann", "staff")
+        self.staff = self.bearer("staff-1", "staff")
 
     def bearer(self, subject: str | int, role: str = "customer", **claims: Any) -> dict[str, str]:
         token = issue_token(SECRET, subject, role, now=self.clock.now, **claims)

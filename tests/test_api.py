@@ -264,8 +264,8 @@ def test_a_long_report_answers_202_and_its_job_leads_to_the_result(api: Api):
         pytest.param(lambda api: {"Authorization": "Bearer " + unsigned_token(sub="7", role="staff")}, id="alg-none"),
         pytest.param(lambda api: {"Authorization": "Bearer not.a.jwt"}, id="garbage"),
         pytest.param(lambda api: {"Authorization": "Basic YW5uOnB3"}, id="another-scheme"),
-        pytest.param(lambda api: api.bearer("ann", "staff", aud="another-api"), id="wrong-audience"),
-        pytest.param(lambda api: api.bearer("ann", "owner"), id="unknown-role"),
+        pytest.param(lambda api: api.bearer("staff-1", "staff", aud="another-api"), id="wrong-audience"),
+        pytest.param(lambda api: api.bearer("staff-1", "owner"), id="unknown-role"),
     ],
 )
 def test_bad_credentials_are_401_with_a_bearer_challenge(api: Api, make_header):

@@ -183,7 +183,7 @@ def test_http_exchanges_print_as_stable_text():
         raw = wire(server.url, "GET /hello HTTP/1.1\nHost: example\nConnection: close\n\n")
         with httpx.Client(base_url=server.url) as client:
             bearer = exchange(client.get("/hello", headers={"Authorization": "Bearer secret.jwt.value"}))
-            basic = exchange(client.get("/hello", auth=("ann", "pw")))
+            basic = exchange(client.get("/hello", auth=("reader", "pw")))
     assert raw.splitlines()[0] == "HTTP/1.1 200 OK" and "date: <date>" in raw and raw.endswith('{"hello":"world"}')
     assert "authorization: Bearer <token>" in bearer and "secret" not in bearer
     assert "authorization: Basic <credentials>" in basic
