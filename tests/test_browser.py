@@ -173,13 +173,13 @@ def test_the_scheme_toggle_switches_remembers_and_answers_enter(visit):
     assert not home.problems, home.problems
 
 
-def test_math_renders_after_instant_navigation(visit):
+def test_math_renders_on_a_lesson_reached_by_a_link(visit):
     branch = visit("databases/")
     branch.page.locator(f".md-content a[href$='{LAB}']").first.click()
     branch.page.wait_for_url(f"**/{LAB}")
     branch.page.wait_for_function("document.querySelectorAll('mjx-container mjx-c').length > 0")
     glyph = branch.page.evaluate("getComputedStyle(document.querySelector('mjx-container mjx-c'), '::before').content")
-    assert glyph not in ("none", ""), "math typeset after instant navigation has no glyphs"
+    assert glyph not in ("none", ""), "math typeset after following a link has no glyphs"
     assert not branch.problems, branch.problems
 
 

@@ -14,23 +14,12 @@ window.MathJax = {
   },
 };
 
-const mathjaxSource = new URL("../vendor/mathjax/tex-chtml.js", document.currentScript.src).href;
-
-function typesetMath() {
-  if (!document.querySelector(".arithmatex")) return;
-  if (!document.getElementById("mathjax-script")) {
-    // First page with math: MathJax typesets it as it starts up.
-    const script = document.createElement("script");
-    script.id = "mathjax-script";
-    script.src = mathjaxSource;
-    script.async = true;
-    document.head.appendChild(script);
-  } else if (window.MathJax.typesetPromise) {
-    // A later page, reached by Material's instant navigation: typeset the new content.
-    MathJax.typesetClear();
-    MathJax.texReset();
-    MathJax.typesetPromise();
-  }
+// Material's instant navigation is off (it cost a long lesson a third of its blocking time), so every
+// page is a full load and this runs once per page.
+if (document.querySelector(".arithmatex")) {
+  const script = document.createElement("script");
+  script.id = "mathjax-script";
+  script.src = new URL("../vendor/mathjax/tex-chtml.js", document.currentScript.src).href;
+  script.async = true;
+  document.head.appendChild(script);
 }
-
-document$.subscribe(typesetMath);

@@ -1,7 +1,7 @@
 // Copy buttons of notebook cells. Material sets up its own buttons block by block at load,
 // which slows a lesson with dozens of cells; these are plain buttons served by one listener.
 function addCopyButtons() {
-  for (const pre of document.querySelectorAll(".nb-input > pre:not(:has(> .nb-copy))")) {
+  for (const pre of document.querySelectorAll(".nb-input > pre")) {
     const button = document.createElement("button");
     button.className = "md-clipboard md-icon nb-copy";
     button.title = "Copy to clipboard";
@@ -22,4 +22,4 @@ document.addEventListener("click", async (event) => {
   }, 1500);
 });
 
-document$.subscribe(addCopyButtons);  // each page, including after instant navigation
+addCopyButtons();  // scripts run at the end of the body, once the cells are parsed

@@ -63,4 +63,4 @@ document.addEventListener("keydown", (event) => {
   next.focus();
 });
 
-document$.subscribe(showPalette);  // each page, including after instant navigation
+showPalette();  // scripts run at the end of the body, once the header is parsed
