@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from unittest.mock import Mock
 
 import pytest
 
+from bookshop.api import database, idempotency, orders
+from bookshop.api.ratelimit import TokenBucket
 from tests.api_fixtures import START, Api, start, unsigned_token
 
 pytestmark = pytest.mark.xdist_group("api")
@@ -177,6 +183,48 @@ def test_created_book_has_location_and_can_be_read_back(api: Api):
     assert {k: read[k] for k in book} == book
 
 
+def test_if_match_star_does_not_undo_an_order_committed_meanwhile(api: Api):
+    """`*` compares no version: only the row lock keeps a PATCH from writing back the stock it read."""
+    stock = api.sql("SELECT stock FROM books WHERE id = 16")[0]["stock"]
+    order = api.lab.mysql()
+    try:
+        with order.cursor() as cur:
+            order.begin()
+            cur.execute("UPDATE books SET stock = stock - 2, version = version + 1 WHERE id = 16")
+            with ThreadPoolExecutor(1) as pool:
+                patch = pool.submit(
+                    api.client.patch,
+                    "/v1/books/16",
+                    json={"price": "19.00"},
+                    headers={**api.staff, "If-Match": "*", "Content-Type": "application/merge-patch+json"},
+                )
+                waiting = "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"
+                while not api.sql(waiting)[0]["n"] and not patch.done():
+                    time.sleep(0.01)
+                order.commit()
+                assert patch.result().status_code == 200
+    finally:
+        order.close()
+    row = api.sql("SELECT stock, price FROM books WHERE id = 16")[0]
+    assert (row["stock"], row["price"]) == (stock - 2, Decimal("19.00"))
+
+
+def test_a_failed_requests_connection_goes_back_to_the_pool():
+    opened = []
+
+    def connect():
+        opened.append(Mock())
+        return opened[-1]
+
+    pool = database.Pool(connect, size=2)
+    for _ in range(5):
+        with pytest.raises(LookupError), pool.connection():
+            raise LookupError("a 404, say")
+    with pool.connection():
+        pass
+    assert len(opened) == 1 and opened[0].rollback.call_count == 5
+
+
 # --- orders -------------------------------------------------------------------------------------------------
 def order_count(api: Api, customer_id: int) -> int:
     return api.sql("SELECT COUNT(*) AS n FROM orders WHERE customer_id = %s", customer_id)[0]["n"]
@@ -216,6 +264,32 @@ def test_a_key_still_in_flight_answers_409(api: Api):
     response = api.client.post("/v1/orders", json=body, headers={**api.customer(24), "Idempotency-Key": "order-24"})
     assert_problem(response, 409)
     assert response.headers["retry-after"] == "1"
+
+
+def test_a_failure_before_the_answer_leaves_no_order_and_the_retry_places_one(api: Api, monkeypatch):
+    headers = {**api.customer(25), "Idempotency-Key": "order-25"}
+    body = {"lines": [{"book_id": 17, "quantity": 1}]}
+    before = order_count(api, 25)
+    real_load = orders._load
+
+    def fail_once(*args):
+        monkeypatch.setattr(orders, "_load", real_load)
+        raise RuntimeError("the server failed while reading the order back")
+
+    monkeypatch.setattr(orders, "_load", fail_once)
+    assert api.client.post("/v1/orders", json=body, headers=headers).status_code == 500
+    assert order_count(api, 25) == before
+    assert api.client.post("/v1/orders", json=body, headers=headers).status_code == 201
+    assert order_count(api, 25) == before + 1
+
+
+def test_an_in_flight_claim_expires_within_a_minute_and_an_answer_is_kept_a_day(api: Api):
+    keys = api.client.app.state.context.idempotency
+    body = {"lines": [{"book_id": 18, "quantity": 1}]}
+    keys.claim("26", "order-26", body)
+    assert 0 < api.lab.redis.ttl(keys._key("26", "order-26")) <= idempotency.IN_FLIGHT_TTL_S
+    api.client.post("/v1/orders", json=body, headers={**api.customer(26), "Idempotency-Key": "order-27"})
+    assert api.lab.redis.ttl(keys._key("26", "order-27")) > 23 * 3600
 
 
 def test_another_customers_order_is_not_found_and_staff_can_read_it(api: Api):
@@ -323,6 +397,15 @@ def test_rate_limit_answers_429_with_retry_after_then_recovers():
         api.lab.close()
 
 
+def test_a_token_bucket_refills_nothing_for_a_clock_behind_the_last_one(api: Api):
+    bucket = TokenBucket(api.lab.redis, api.lab.key("skew:"), capacity=3, rate_per_s=0.5)
+    assert all(bucket.take("c", now=100.0).allowed for _ in range(3))
+    # Another API process whose clock is 4 s behind, then the first one again.
+    assert not bucket.take("c", now=96.0).allowed
+    assert not bucket.take("c", now=100.0).allowed
+    assert bucket.take("c", now=102.0).allowed
+
+
 def test_cors_preflight_allows_only_the_listed_origin():
     api = start("test-api-cors", cors_origins=("https://shop.example",))
     try:
@@ -365,7 +448,12 @@ BOOK = {
     "stock": 1,
 }
 TAKEN_ISBN = "SELECT isbn FROM books WHERE isbn IS NOT NULL ORDER BY id LIMIT 1"
-STAFF, CUSTOMER, OTHER = "staff", "customer", "other"
+STAFF, CUSTOMER, OTHER, GHOST, HUGE = "staff", "customer", "other", "ghost", "huge"
+
+
+def cursor(*values: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
 
 BAD_REQUESTS = [
     # (method, path, json body, who, extra headers, status)
@@ -374,6 +462,8 @@ BAD_REQUESTS = [
     ("GET", "/v1/books?cursor=!!!", None, None, {}, 422),
     ("GET", "/v1/books?cursor=WzJd&offset=3", None, None, {}, 400),
     ("GET", "/v1/books?sort=price&cursor=WzJd", None, None, {}, 400),
+    ("GET", f"/v1/books?cursor={cursor(float('nan'))}", None, None, {}, 400),
+    ("GET", f"/v1/books?sort=price&cursor={cursor('1.00', float('inf'))}", None, None, {}, 400),
     ("GET", "/v1/books?fields=password", None, None, {}, 422),
     ("GET", "/v1/books?language=english", None, None, {}, 422),
     ("GET", "/v1/books?min_price=-1", None, None, {}, 422),
@@ -411,6 +501,9 @@ BAD_REQUESTS = [
     ("GET", "/v1/orders/1", None, OTHER, {}, 404),
     ("GET", "/v1/orders/abc", None, CUSTOMER, {}, 422),
     ("GET", "/v1/orders?cursor=xyz", None, CUSTOMER, {}, 400),
+    ("GET", f"/v1/orders?cursor={cursor(1e999)}", None, CUSTOMER, {}, 400),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 1, "quantity": 1}]}, GHOST, {}, 403),
+    ("POST", "/v1/orders", {"lines": [{"book_id": 1, "quantity": 1}]}, HUGE, {}, 401),
     ("GET", "/v1/orders", None, None, {}, 401),
     ("POST", "/v1/reports", {"year": 2024}, CUSTOMER, {}, 403),
     ("POST", "/v1/reports", {"year": 1900}, STAFF, {}, 422),
@@ -426,7 +519,14 @@ BAD_REQUESTS = [
     ids=[f"{m} {p} {s}" for m, p, _, _, _, s in BAD_REQUESTS],
 )
 def test_bad_input_gets_a_problem_and_changes_nothing(api: Api, method, path, body, who, headers, status):
-    who_headers = {STAFF: api.staff, CUSTOMER: api.customer(5), OTHER: api.customer(6), None: {}}[who]
+    who_headers = {
+        STAFF: api.staff,
+        CUSTOMER: api.customer(5),
+        OTHER: api.customer(6),
+        GHOST: api.customer(99_999),  # signed, but the shop has no such customer
+        HUGE: api.customer(99_999_999_999),  # past what a customer id can be
+        None: {},
+    }[who]
     if isinstance(body, dict) and body.get("isbn") == TAKEN_ISBN:
         body = {**body, "isbn": api.sql(TAKEN_ISBN)[0]["isbn"]}
     if path == "/v1/orders/1":  # an order of customer 5's, read by customer 6

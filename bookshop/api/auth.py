@@ -8,6 +8,7 @@ audience, and an expiry checked against the API's clock.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -84,6 +85,6 @@ def verify(authorization: str | None, secret: str, now: float) -> Caller:
         raise _unauthenticated("the token has expired")
     if claims.get("role") not in ("customer", "staff"):
         raise _unauthenticated("the token names no known role")
-    if claims["role"] == "customer" and not str(claims["sub"]).isdigit():
+    if claims["role"] == "customer" and not re.fullmatch(r"[1-9][0-9]{0,8}", str(claims["sub"])):
         raise _unauthenticated("a customer token's subject must be a customer id")
     return Caller(str(claims["sub"]), claims["role"])

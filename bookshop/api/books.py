@@ -7,6 +7,7 @@ from decimal import Decimal
 from email.utils import format_datetime
 from typing import Annotated, Any, Literal
 
+import pymysql
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -196,8 +197,6 @@ def _isbn_taken(isbn: str | None) -> ProblemError:
 
 @router.post("/v1/books", status_code=201, response_model=Book, responses=documented(401, 403, 409, 422))
 def create_book(book: BookIn, ctx: Ctx, _: Staff) -> Any:
-    import pymysql
-
     data = book.model_dump()
     with ctx.pool.connection() as conn, conn.cursor() as cur:
         category_id = _ids(cur, data)
@@ -218,10 +217,12 @@ def create_book(book: BookIn, ctx: Ctx, _: Staff) -> Any:
 
 def _update(ctx: Ctx, request: Request, book_id: int, changes: dict[str, Any]) -> JSONResponse:
     """Write `changes` only if the book is still at the version the client read (If-Match)."""
-    import pymysql
-
     expected = conditional.required_version(request)
     with ctx.pool.connection() as conn, conn.cursor() as cur:
+        # The row is locked from the read to the write: the UPDATE rewrites every column, and with
+        # `If-Match: *` (no version to compare) an order's stock change committed in between would be lost.
+        conn.begin()
+        cur.execute("SELECT id FROM books WHERE id = %s FOR UPDATE", (book_id,))
         current = load(conn, book_id)
         book = {**current, **changes}
         category_id = _ids(cur, book)
@@ -243,6 +244,7 @@ def _update(ctx: Ctx, request: Request, book_id: int, changes: dict[str, Any]) -
                 headers={"ETag": conditional.version_etag(now)},
             )
         row = load(conn, book_id)
+        conn.commit()
     return JSONResponse(representation(row), headers={"ETag": conditional.version_etag(row["version"])})
 
 

@@ -61,6 +61,16 @@ class Pool:
         except Exception:
             return self._connect()
 
+    def _after_failure(self, conn: Any) -> None:
+        # A 404 or 412 is a failure too: roll back what the request began and keep the connection.
+        # Dropping it instead would open a new one per error, until the server refuses connections.
+        try:
+            conn.rollback()
+        except Exception:
+            conn.close()
+            return
+        self._idle.put(conn)
+
     @contextmanager
     def connection(self) -> Iterator[Any]:
         self._slots.get()
@@ -69,7 +79,7 @@ class Pool:
             try:
                 yield conn
             except BaseException:
-                conn.rollback()
+                self._after_failure(conn)
                 raise
             self._idle.put(conn)
         finally:

@@ -3,7 +3,8 @@
 The first request with a key claims it in Redis (`SET NX`); its response is stored
 under the key, and every retry with the same key and body gets that response again
 instead of a second order. A retry while the first is still running gets 409; the
-same key with another body gets 422. Keys expire after a day.
+same key with another body gets 422. Answers are kept for a day; a claim whose process died
+mid-request expires after a minute, so that the client's retries are not refused all day.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from fastapi import Response
 from bookshop.api.problems import ProblemError
 
 TTL_S = 24 * 3600
+# A claim outlives its request only if the process died mid-request; then retries may run again after this.
+IN_FLIGHT_TTL_S = 60
 IN_FLIGHT = "in-flight"
 
 
@@ -57,7 +60,7 @@ class IdempotencyKeys:
         """None if this request is the first with `key`; the stored response for a retry."""
         record = {"state": IN_FLIGHT, "fingerprint": self.fingerprint(body)}
         redis_key = self._key(caller, key)
-        if self.redis.set(redis_key, json.dumps(record), nx=True, ex=TTL_S):
+        if self.redis.set(redis_key, json.dumps(record), nx=True, ex=IN_FLIGHT_TTL_S):
             return None
         stored = json.loads(self.redis.get(redis_key) or "null")
         if stored is None:  # expired between the two calls: claim again

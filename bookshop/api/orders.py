@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
+import pymysql
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
@@ -83,10 +84,13 @@ def _place(ctx: Ctx, customer_id: int, order: OrderIn) -> dict[str, Any]:
                         book_id=book_id,
                         available=books[book_id]["stock"],
                     )
-            cur.execute(
-                "INSERT INTO orders (customer_id, placed_at, status) VALUES (%s, %s, 'placed')",
-                (customer_id, ctx.now()),
-            )
+            try:
+                cur.execute(
+                    "INSERT INTO orders (customer_id, placed_at, status) VALUES (%s, %s, 'placed')",
+                    (customer_id, ctx.now()),
+                )
+            except pymysql.err.IntegrityError:  # a signed token for a customer the shop no longer has
+                raise ProblemError(403, "forbidden", f"there is no customer {customer_id}") from None
             order_id = cur.lastrowid
             cur.executemany(
                 "INSERT INTO order_lines (order_id, book_id, quantity, unit_price) VALUES (%s, %s, %s, %s)",
@@ -97,8 +101,11 @@ def _place(ctx: Ctx, customer_id: int, order: OrderIn) -> dict[str, Any]:
                 "UPDATE books SET stock = stock - %s, version = version + 1 WHERE id = %s",
                 [(q, b) for b, q in sorted(wanted.items())],
             )
+        # Read back before COMMIT: a failure after it would release the idempotency key of an order that
+        # exists, and the client's retry would place a second one.
+        placed = _load(conn, [order_id])[0]
         conn.commit()
-        return _load(conn, [order_id])[0]
+        return placed
 
 
 @router.post("/v1/orders", status_code=201, response_model=Order, responses=documented(401, 403, 409, 422))

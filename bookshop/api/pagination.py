@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -62,17 +63,20 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
 
 
+def _is_sort_key(value: Any) -> bool:
+    # json.loads accepts NaN, Infinity and 1e999, which no SQL comparison can take.
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
 def decode_cursor(cursor: str, sort: Sort) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, UnicodeDecodeError):
         values = None
     expected = 1 if sort.column == "id" else 2
-    if (
-        not isinstance(values, list)
-        or len(values) != expected
-        or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)
-    ):
+    if not isinstance(values, list) or len(values) != expected or not all(_is_sort_key(v) for v in values):
         raise ProblemError(
             400,
             "invalid-cursor",

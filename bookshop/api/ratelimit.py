@@ -21,7 +21,12 @@ local cost = tonumber(ARGV[4])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or capacity
 local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+-- API processes' clocks differ a little: one behind the last writer's adds nothing and keeps `at`,
+-- or the next process would refill the same seconds again.
+if now > at then
+  tokens = math.min(capacity, tokens + (now - at) * rate)
+  at = now
+end
 local allowed = 0
 local wait_ms = 0
 if tokens >= 1 then
@@ -30,7 +35,7 @@ if tokens >= 1 then
 else
   wait_ms = math.ceil((1 - tokens) / rate * 1000)
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
 return {allowed, math.floor(tokens * 1000), wait_ms}
 """
