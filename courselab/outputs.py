@@ -17,7 +17,8 @@ from pathlib import Path
 from courselab.config import PROJECT_ROOT
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
+# Only the address in an object repr, `<Foo object at 0x7f…>`: any other hex number is data and is compared.
+ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+(?=>)")
 TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex", "application/json")
 
 

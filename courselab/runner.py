@@ -85,8 +85,11 @@ class LessonClient(NotebookClient):
             skip_cells_with_tag="needs-mongodb-server" if not mongodb.engine_is_server() else "-",
         )
 
-    def _timeout(self, cell: dict) -> int:
-        remaining = max(1, int(self.deadline - time.monotonic()))
+    def _timeout(self, cell: dict) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            # nbclient reads a timeout of 0 as "none": the next cell must not start at all.
+            raise CellTimeoutError.error_from_timeout_and_cell("notebook budget spent", NOTEBOOK_BUDGET_S, cell)
         return min(cell_timeout(cell), remaining)
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):

@@ -12,6 +12,7 @@ environment variable COURSE_FORCE=1) executes everything regardless.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import platform
 from functools import cache
@@ -51,6 +52,9 @@ def environment() -> str:
             if path.is_file() and path.suffix in (".py", ".sql"):
                 digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + path.read_bytes())
     digest.update((PROJECT_ROOT / "requirements.txt").read_bytes())
+    # Every installed distribution, not only requirements.txt's pins: their dependencies run in lessons too.
+    installed = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    digest.update("\n".join(installed).encode())
     digest.update(platform.python_version().encode() + _server_versions().encode())
     digest.update(os.environ.get("COURSE_MONGODB", "auto").encode())
     return digest.hexdigest()

@@ -46,7 +46,8 @@ from pygments.lexers import get_lexer_by_name
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CACHE = ROOT / ".cache" / "notebook-pages"
-RENDERER_VERSIONS = " ".join(version(p) for p in ("markdown", "pymdown-extensions", "pygments", "nbformat", "mkdocs"))
+RENDERERS = ("markdown", "pymdown-extensions", "pygments", "nbformat", "nbconvert", "mkdocs")
+RENDERER_VERSIONS = " ".join(version(p) for p in RENDERERS)
 MAGIC_LEXERS = {"go": "go", "bash": "bash", "sh": "bash", "sql": "sql", "html": "html", "solution": "python"}
 FORMATTER = HtmlFormatter(nowrap=True)
 # Tokens the site shows in the plain code colour: their <span> wrappers only add weight (a third of a
@@ -81,18 +82,25 @@ def on_config(config):
     return config
 
 
+def cache_key(nb_path: str, source: bytes, config, files: Files) -> str:
+    """Everything that changes a notebook's page: the notebook, this renderer and the versions of what it uses,
+    the Markdown settings, and what its links resolve against (the site's files and URL style)."""
+    site = [config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"]]
+    return hashlib.sha256(
+        source
+        + Path(__file__).read_bytes()
+        + RENDERER_VERSIONS.encode()
+        + json.dumps(site, default=str, sort_keys=True).encode()
+        + "\n".join(sorted(f.src_uri for f in files)).encode()
+        + nb_path.encode()
+    ).hexdigest()
+
+
 def rendered(nb_path: str) -> dict:
     """The page body and its headings (flat: level, id, name), from the cache when nothing changed."""
     config, files = _site["config"], _site["files"]
     source = Path(nb_path).read_bytes()
-    key = hashlib.sha256(
-        source
-        + Path(__file__).read_bytes()
-        + RENDERER_VERSIONS.encode()
-        + json.dumps([config["markdown_extensions"], config["mdx_configs"]], default=str, sort_keys=True).encode()
-        + nb_path.encode()
-    ).hexdigest()
-    cached = CACHE / f"{key}.json"
+    cached = CACHE / f"{cache_key(nb_path, source, config, files)}.json"
     if cached.exists():
         return json.loads(cached.read_text(encoding="utf-8"))
     page_file = files.get_file_from_path(str(Path(nb_path).relative_to(NOTEBOOKS)))

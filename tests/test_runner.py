@@ -23,6 +23,14 @@ def test_a_broken_stored_output_is_named_with_its_cell_and_a_diff(make_notebook)
     assert "-3" in problem.reason and "+2" in problem.reason
 
 
+def test_object_addresses_are_not_compared_but_other_hex_numbers_are(make_notebook):
+    path = make_notebook(("print(object())", "<object object at 0x7f0000000000>\n", []))
+    assert runner.verify(path) == []
+    path = make_notebook(("print(hex(0xC0FFEE42))", "0xdeadbeef\n", []))
+    [problem] = runner.verify(path)
+    assert "0xc0ffee42" in problem.reason
+
+
 def test_volatile_cells_run_but_are_not_compared(make_notebook):
     path = make_notebook(("import time; print(time.time_ns())", "0\n", ["volatile"]))
     assert runner.verify(path) == []
@@ -47,6 +55,13 @@ def test_a_slow_cell_is_stopped_at_its_limit(make_notebook):
     path = make_notebook(("# sleeps past its own limit, on purpose\nimport time; time.sleep(30)", None, ["timeout-1"]))
     [problem] = runner.verify(path)
     assert problem.cell == 1 and "1 s limit" in problem.reason
+
+
+def test_the_notebook_budget_stops_short_cells_too(make_notebook, monkeypatch):
+    monkeypatch.setattr(runner, "NOTEBOOK_BUDGET_S", 2)
+    path = make_notebook(*[("import time; time.sleep(0.6)", None, [])] * 8)
+    [problem] = runner.verify(path)
+    assert "the notebook's 2 s limit" in problem.reason and problem.cell < 8
 
 
 def test_store_writes_normalised_outputs(make_notebook):
