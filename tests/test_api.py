@@ -132,10 +132,10 @@ def test_deprecated_version_1_announces_its_successor():
 # --- writing ------------------------------------------------------------------------------------------------
 def test_if_match_prevents_a_lost_update(api: Api):
     etag = api.client.get("/v1/books/10").headers["etag"]
-    alice = api.client.patch("/v1/books/10", json={"price": "11.00"}, headers={**api.staff, "If-Match": etag})
-    bob = api.client.patch("/v1/books/10", json={"price": "12.00"}, headers={**api.staff, "If-Match": etag})
-    assert alice.status_code == 200 and alice.headers["etag"] != etag
-    assert_problem(bob, 412)
+    editor_a = api.client.patch("/v1/books/10", json={"price": "11.00"}, headers={**api.staff, "If-Match": etag})
+    editor_b = api.client.patch("/v1/books/10", json={"price": "12.00"}, headers={**api.staff, "If-Match": etag})
+    assert editor_a.status_code == 200 and editor_a.headers["etag"] != etag
+    assert_problem(editor_b, 412)
     assert api.sql("SELECT price FROM books WHERE id = 10")[0]["price"] == Decimal("11.00")
 
 
